@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { SimulatorError } from '../errors.js';
+import { PATTERNS } from '../trace/generate.js';
+import { TRACE_FORMATS } from '../trace/read.js';
+import { POLICIES } from '../policies/registry.js';
+import { runGenerate } from './generate-command.js';
+import { runSimulate, type SimulateArgs } from './simulate-command.js';
+
+/** Output streams of the CLI, injected so that tests capture them. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const policyHelp = POLICIES.map((p) => `${p.id}: ${p.summary}`).join('; ');
+
+function simulateOptions(cli: Argv) {
+  return cli
+    .option('trace', { type: 'string', demandOption: true, describe: 'trace file to replay (CSV; .gz is decompressed)' })
+    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids (${policyHelp})` })
+    .option('cache-size', { type: 'string', default: '1000', describe: 'capacity: objects (1000), bytes (64MiB) or a fraction of distinct keys (0.1); a comma list runs each' })
+    .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
+    .option('confidence', { type: 'number', describe: 'least predicted probability for a prefetch, for every predicting policy (default 0.6)' })
+    .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value (e.g. lstm.epochs=5)' })
+    .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises known headers' })
+    .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index (default: key)' })
+    .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
+    .option('size-column', { type: 'string', describe: 'size column in bytes: header name or 1-based index (default: size, if present)' })
+    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip and count rows that cannot be read instead of stopping' })
+    .option('fetch-latency', { type: 'number', default: 0, describe: 'backend fetch time, in the trace\'s time unit' })
+    .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
+    .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+    .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
+    .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' });
+}
+
+/** Builds the yargs program; `run` resolves to the exit code. */
+export function createCli(argv: string[], io: CliIo) {
+  let exitCode = 0;
+  const fail = (error: unknown) => {
+    exitCode = reportError(error, io);
+  };
+  const program = yargs(argv)
+    .scriptName('simulate')
+    .usage('$0 --trace FILE [--policy lru,next-key,lstm] [--cache-size N]')
+    .command('$0', 'replay a trace through cache policies and write a report', simulateOptions, async (args) => {
+      await runSimulate(args as unknown as SimulateArgs, io, ['simulate', ...argv].join(' ')).catch(fail);
+    })
+    .command('generate', 'write a synthetic time,key CSV trace', (cli) =>
+      cli
+        .option('pattern', { type: 'string', choices: PATTERNS as unknown as string[], demandOption: true, describe: 'workload' })
+        .option('length', { type: 'number', demandOption: true, describe: 'number of requests' })
+        .option('seed', { type: 'number', default: 1, describe: 'seed; the same seed gives the same file' })
+        .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
+      async (args) => {
+        await runGenerate(args as never, io).catch(fail);
+      })
+    .strict()
+    .exitProcess(false)
+    .fail((message, error) => {
+      exitCode = error ? reportError(error, io) : usageError(message, io);
+    })
+    .help();
+  return {
+    async run(): Promise<number> {
+      await program.parseAsync();
+      return exitCode;
+    },
+  };
+}
+
+function usageError(message: string, io: CliIo): number {
+  io.stderr.write(`simulate: ${message}\nrun simulate --help for the options\n`);
+  return 2;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof SimulatorError) {
+    io.stderr.write(`simulate: ${error.message}\n`);
+    return error.exitCode;
+  }
+  io.stderr.write(`simulate: unexpected failure: ${(error as Error)?.stack ?? String(error)}\n`);
+  return 1;
+}
+
+function isMainModule(): boolean {
+  if (process.argv[1] === undefined) return false;
+  return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isMainModule()) {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr };
+  process.exitCode = await createCli(hideBin(process.argv), io).run();
+}

@@ -1,0 +1,50 @@
+/**
+ * Error classes for bad input. Each carries a stable `code` that tests assert
+ * and that the CLI maps to an exit code (2 for usage errors, 1 otherwise).
+ */
+export class SimulatorError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, exitCode = 1) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A trace row or file that cannot be read; the message starts `path:line:`. */
+export class TraceParseError extends SimulatorError {
+  constructor(message: string) {
+    super('TRACE_PARSE', message);
+  }
+}
+
+/** An invalid command-line option value. */
+export class BadOptionError extends SimulatorError {
+  constructor(message: string) {
+    super('BAD_OPTION', message, 2);
+  }
+}
+
+/** A policy id that is not in the registry and is not a module path. */
+export class UnknownPolicyError extends SimulatorError {
+  constructor(message: string) {
+    super('UNKNOWN_POLICY', message, 2);
+  }
+}
+
+/** An invalid `policy.key=value` parameter. */
+export class BadParameterError extends SimulatorError {
+  constructor(message: string) {
+    super('BAD_PARAMETER', message, 2);
+  }
+}
+
+/** Model training that cannot produce a usable model (a NaN loss, say). */
+export class TrainingError extends SimulatorError {
+  constructor(message: string) {
+    super('TRAINING_FAILED', message);
+  }
+}

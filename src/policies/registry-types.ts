@@ -1,0 +1,32 @@
+import type { ParamSpec, ParamValues } from './params.js';
+import type { Policy } from './policy.js';
+
+/** Settings shared by every policy of a run. */
+export interface RunSettings {
+  /** Seed for training order, initialisation and any sampling. */
+  readonly seed: number;
+  /** Directory of a saved model to load instead of training, if any. */
+  readonly modelDir?: string;
+  /** TensorFlow.js backend to force, if any. */
+  readonly backend?: string;
+}
+
+/** A policy the registry can build: its id, summary and parameters. */
+export interface PolicyEntry {
+  /** Lowercase kebab-case id used in `--policy`. */
+  readonly id: string;
+  /** One line for help and the README's policy table. */
+  readonly summary: string;
+  readonly params: readonly ParamSpec[];
+  /** Builds a fresh policy for one replay. */
+  create(options: CreateOptions): Policy;
+}
+
+/** What the registry hands a policy factory. */
+export interface CreateOptions {
+  /** Parameter values, checked against the entry's specs, defaults filled. */
+  readonly params: ParamValues;
+  /** Label for reports: the id plus every non-default parameter. */
+  readonly label: string;
+  readonly settings: RunSettings;
+}

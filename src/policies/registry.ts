@@ -1,0 +1,18 @@
+import { lru } from '../../policies/lru.js';
+import { nextKey } from '../../policies/next-key.js';
+import { UnknownPolicyError } from '../errors.js';
+import type { PolicyEntry } from './registry-types.js';
+
+/** Built-in policies, in the order help and reports list them. */
+export const POLICIES: readonly PolicyEntry[] = [lru, nextKey];
+
+/** Finds a built-in policy by id; the error lists the known ids. */
+export function findPolicy(id: string): PolicyEntry {
+  const entry = POLICIES.find((p) => p.id === id);
+  if (entry === undefined) {
+    throw new UnknownPolicyError(
+      `--policy: "${id}" is not a known policy; use one of ${POLICIES.map((p) => p.id).join(', ')}`,
+    );
+  }
+  return entry;
+}

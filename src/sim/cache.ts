@@ -1,0 +1,68 @@
+import { LRUCache } from 'lru-cache';
+
+/** Cache capacity with its unit. */
+export type Capacity =
+  | { readonly unit: 'objects'; readonly objects: number }
+  | { readonly unit: 'bytes'; readonly bytes: number };
+
+/** Writes a capacity the way reports show it: `1000 objects`, `65536 bytes`. */
+export function formatCapacity(capacity: Capacity): string {
+  return capacity.unit === 'objects'
+    ? `${capacity.objects} objects`
+    : `${capacity.bytes} bytes`;
+}
+
+/**
+ * LRU cache of key ids over `lru-cache`. The stored value is the object's
+ * size in bytes. `onEvict` is called for every key removed to make room.
+ */
+export class LruStore {
+  readonly #cache: LRUCache<number, number>;
+  readonly #isByteMode: boolean;
+
+  constructor(capacity: Capacity, onEvict: (keyId: number, sizeBytes: number) => void) {
+    const dispose = (sizeBytes: number, keyId: number, reason: string) => {
+      if (reason === 'evict') onEvict(keyId, sizeBytes);
+    };
+    this.#isByteMode = capacity.unit === 'bytes';
+    this.#cache =
+      capacity.unit === 'objects'
+        ? new LRUCache<number, number>({ max: capacity.objects, dispose })
+        : new LRUCache<number, number>({
+            maxSize: capacity.bytes,
+            // lru-cache rejects sizes below 1, so a zero-byte object is
+            // charged 1 byte. TODO: exact accounting of zero-size objects.
+            sizeCalculation: (sizeBytes) => Math.max(1, sizeBytes),
+            dispose,
+          });
+  }
+
+  /** Looks a key up and marks it most recently used when present. */
+  get(keyId: number): boolean {
+    return this.#cache.get(keyId) !== undefined;
+  }
+
+  /** Tells whether a key is resident without changing its recency. */
+  has(keyId: number): boolean {
+    return this.#cache.has(keyId);
+  }
+
+  /** Inserts a key as most recently used; may evict others to make room. */
+  set(keyId: number, sizeBytes: number): void {
+    this.#cache.set(keyId, sizeBytes);
+  }
+
+  /** Keys still resident, most recently used first. */
+  *residentKeys(): IterableIterator<number> {
+    yield* this.#cache.keys();
+  }
+
+  get residentCount(): number {
+    return this.#cache.size;
+  }
+
+  /** Bytes in use in byte mode; object count in object mode. */
+  get occupancy(): number {
+    return this.#isByteMode ? this.#cache.calculatedSize : this.#cache.size;
+  }
+}

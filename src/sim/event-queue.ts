@@ -1,0 +1,123 @@
+/**
+ * Min-heap of fetch completions ordered by (time, insertion order), stored in
+ * parallel typed arrays so that pushing and popping allocate nothing once the
+ * arrays have grown to the largest number of fetches in flight.
+ *
+ * Hand-written rather than taken from npm: the heap packages there store one
+ * object per entry, which is an allocation per fetch in the replay loop.
+ */
+export class FetchQueue {
+  #times = new Float64Array(64);
+  #sequence = new Float64Array(64);
+  #keyIds = new Int32Array(64);
+  #isPrefetch = new Uint8Array(64);
+  #size = 0;
+  #nextSequence = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Time of the earliest completion; `Infinity` when empty. */
+  peekTime(): number {
+    return this.#size === 0 ? Infinity : this.#times[0];
+  }
+
+  /** Key id of the earliest completion; only valid when `size > 0`. */
+  peekKeyId(): number {
+    return this.#keyIds[0];
+  }
+
+  /** Whether the earliest completion is a prefetch. */
+  peekIsPrefetch(): boolean {
+    return this.#isPrefetch[0] === 1;
+  }
+
+  push(time: number, keyId: number, isPrefetch: boolean): void {
+    if (this.#size === this.#times.length) this.#grow();
+    let i = this.#size++;
+    const sequence = this.#nextSequence++;
+    // Sift up: move parents down until the new entry's place is found.
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#before(time, sequence, parent)) break;
+      this.#move(parent, i);
+      i = parent;
+    }
+    this.#write(i, time, sequence, keyId, isPrefetch ? 1 : 0);
+  }
+
+  /** Removes the earliest completion; read it with the peek methods first. */
+  pop(): void {
+    const last = --this.#size;
+    if (last === 0) return;
+    const time = this.#times[last];
+    const sequence = this.#sequence[last];
+    const keyId = this.#keyIds[last];
+    const isPrefetch = this.#isPrefetch[last];
+    let i = 0;
+    // Sift down the former last entry from the root.
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= last) break;
+      const right = child + 1;
+      if (right < last && this.#lessThan(right, child)) child = right;
+      if (!this.#before(this.#times[child], this.#sequence[child], i, time, sequence)) {
+        break;
+      }
+      this.#move(child, i);
+      i = child;
+    }
+    this.#write(i, time, sequence, keyId, isPrefetch);
+  }
+
+  #before(
+    time: number,
+    sequence: number,
+    slot: number,
+    slotTime = this.#times[slot],
+    slotSequence = this.#sequence[slot],
+  ): boolean {
+    return time < slotTime || (time === slotTime && sequence < slotSequence);
+  }
+
+  #lessThan(a: number, b: number): boolean {
+    return this.#before(this.#times[a], this.#sequence[a], b);
+  }
+
+  #move(from: number, to: number): void {
+    this.#times[to] = this.#times[from];
+    this.#sequence[to] = this.#sequence[from];
+    this.#keyIds[to] = this.#keyIds[from];
+    this.#isPrefetch[to] = this.#isPrefetch[from];
+  }
+
+  #write(
+    slot: number,
+    time: number,
+    sequence: number,
+    keyId: number,
+    isPrefetch: number,
+  ): void {
+    this.#times[slot] = time;
+    this.#sequence[slot] = sequence;
+    this.#keyIds[slot] = keyId;
+    this.#isPrefetch[slot] = isPrefetch;
+  }
+
+  #grow(): void {
+    const capacity = this.#times.length * 2;
+    const times = new Float64Array(capacity);
+    const sequence = new Float64Array(capacity);
+    const keyIds = new Int32Array(capacity);
+    const isPrefetch = new Uint8Array(capacity);
+    times.set(this.#times);
+    sequence.set(this.#sequence);
+    keyIds.set(this.#keyIds);
+    isPrefetch.set(this.#isPrefetch);
+    this.#times = times;
+    this.#sequence = sequence;
+    this.#keyIds = keyIds;
+    this.#isPrefetch = isPrefetch;
+  }
+}

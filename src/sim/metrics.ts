@@ -1,0 +1,75 @@
+/**
+ * Counters of one replay, over the scored requests only. Each prefetch that
+ * was issued ends in exactly one of: useful, wasted, resident unused at the
+ * end, or still in flight at the end. Late prefetches are the useful ones
+ * whose first request arrived while they were still in flight.
+ */
+export interface ReplayCounters {
+  /** Scored requests. */
+  requests: number;
+  /** Requests served from the cache. */
+  hits: number;
+  /** Requests that started a backend fetch. */
+  misses: number;
+  /** Requests that waited for a fetch already in flight. */
+  delayedHits: number;
+  /** Bytes requested, and bytes served by hits. */
+  requestedBytes: number;
+  hitBytes: number;
+  /** Backend fetches of either kind, and their bytes. */
+  fetches: number;
+  fetchedBytes: number;
+  /** Prefetches sent to the backend. */
+  issuedPrefetches: number;
+  /** Prefetched objects requested before eviction (a key counts once). */
+  usefulPrefetches: number;
+  /** Useful prefetches first requested while still in flight. */
+  latePrefetches: number;
+  /** Prefetched objects evicted before any request for them. */
+  wastedPrefetches: number;
+  wastedPrefetchBytes: number;
+  /** Prefetched objects resident and never requested when the trace ended. */
+  unusedAtEnd: number;
+  /** Prefetches still in flight when the trace ended. */
+  inFlightAtEnd: number;
+  /** Prefetch requests skipped because the key was resident or in flight. */
+  redundantPrefetches: number;
+  /** Evictions to make room. */
+  evictions: number;
+  /** Predictions made (first key pushed after a request). */
+  predictions: number;
+  /** Predictions equal to the key of the next request. */
+  correctPredictions: number;
+  /** Sum of the latency seen by clients, in trace time units. */
+  totalLatency: number;
+}
+
+export function emptyCounters(): ReplayCounters {
+  return {
+    requests: 0,
+    hits: 0,
+    misses: 0,
+    delayedHits: 0,
+    requestedBytes: 0,
+    hitBytes: 0,
+    fetches: 0,
+    fetchedBytes: 0,
+    issuedPrefetches: 0,
+    usefulPrefetches: 0,
+    latePrefetches: 0,
+    wastedPrefetches: 0,
+    wastedPrefetchBytes: 0,
+    unusedAtEnd: 0,
+    inFlightAtEnd: 0,
+    redundantPrefetches: 0,
+    evictions: 0,
+    predictions: 0,
+    correctPredictions: 0,
+    totalLatency: 0,
+  };
+}
+
+/** Ratio that is `NaN`-free: `undefined` when the denominator is 0. */
+export function ratio(numerator: number, denominator: number): number | undefined {
+  return denominator === 0 ? undefined : numerator / denominator;
+}

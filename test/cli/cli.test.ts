@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createCli } from '../../src/cli/main.js';
+import { temporaryDirectory } from '../helpers.js';
+
+const dir = temporaryDirectory();
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function runCli(...argv: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await createCli(argv, { stdout, stderr }).run();
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('simulate command', () => {
+  it('prints the table and writes the report', async () => {
+    const trace = join(dir, 'periodic.csv');
+    expect((await runCli('generate', '--pattern', 'periodic', '--length', '400', '--out', trace)).code).toBe(0);
+    const out = join(dir, 'report.md');
+    const result = await runCli('--trace', trace, '--policy', 'lru,next-key', '--cache-size', '2', '--out', out);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^policy +capacity +hit ratio/);
+    expect(result.stdout).toContain(`report: ${out}`);
+    const report = readFileSync(out, 'utf8');
+    expect(report).toContain('- requests: 400');
+    expect(report).toContain('- scored requests: 320');
+    // Only the first scored request misses: warm-up issues no prefetches.
+    expect(report).toMatch(/\| next-key \| 2 objects \| 0\.9969 \|/);
+  });
+
+  it('stops on a malformed row with file, line and value, exit 1, no report', async () => {
+    const trace = join(dir, 'bad.csv');
+    writeFileSync(trace, 'time,key\n1,a\n2,b\n3,\n');
+    const out = join(dir, 'bad-report.md');
+    const result = await runCli('--trace', trace, '--out', out);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${trace}:4: key field (column 2) is missing in "3,"`);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('rejects an unknown policy with exit 2 and the known ids', async () => {
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'lfu');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"lfu" is not a known policy; use one of lru, next-key');
+  });
+
+  it('rejects an unknown parameter key with the valid ones', async () => {
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'next-key', '--param', 'next-key.depth=2');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--param next-key.depth: unknown parameter; next-key accepts: min-count, confidence');
+  });
+
+  it('rejects an invalid cache size', async () => {
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--cache-size', '-5');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--cache-size: "-5" is not a capacity');
+  });
+});
+
+describe('simulate binary', () => {
+  it('runs as a process from the built output', async () => {
+    const binary = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+    const out = join(dir, 'generated.csv');
+    const { stdout } = await promisify(execFile)('node', [binary, 'generate', '--pattern', 'sequential', '--length', '5', '--out', out]);
+    expect(stdout.trim()).toBe(out);
+    expect(readFileSync(out, 'utf8')).toBe('time,key\n0,0\n1,1\n2,2\n3,3\n4,4\n');
+  });
+});

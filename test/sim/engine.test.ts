@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../src/policies/policy.js';
+import { ReplayEngine, type ReplayOptions } from '../../src/sim/engine.js';
+import type { Trace } from '../../src/trace/trace.js';
+import { lru } from '../../policies/lru.js';
+import { FunctionPrefetcher, outcomeString, traceOf } from '../helpers.js';
+
+const settings = { seed: 1 };
+
+function replay(trace: Trace, policy: Policy, options: Partial<ReplayOptions> = {}) {
+  return new ReplayEngine(trace, policy, {
+    capacity: { unit: 'objects', objects: 3 },
+    scoredStart: 0,
+    fetchLatency: 0,
+    predictionLatency: 0,
+    ...options,
+  }).run();
+}
+
+describe('ReplayEngine with lru', () => {
+  it('matches a hand-worked LRU replay', () => {
+    // Capacity 3: a b c a d b e a → a b c miss, a hit, d evicts b, b evicts c,
+    // e evicts a, a evicts d.
+    const trace = traceOf(['a', 'b', 'c', 'a', 'd', 'b', 'e', 'a']);
+    const result = replay(trace, lru.create({ params: {}, label: 'lru', settings }));
+    expect(outcomeString(result.outcomes)).toBe('MMMHMMMM');
+    expect(result.counters.hits).toBe(1);
+    expect(result.counters.misses).toBe(7);
+    expect(result.counters.evictions).toBe(4);
+  });
+
+  it('holds exactly N objects at capacity N', () => {
+    const trace = traceOf(['a', 'b', 'a', 'b', 'a', 'b']);
+    const result = replay(trace, lru.create({ params: {}, label: 'lru', settings }), {
+      capacity: { unit: 'objects', objects: 2 },
+    });
+    expect(result.counters.hits).toBe(4);
+  });
+
+  it('warms the cache but does not score requests before scoredStart', () => {
+    const trace = traceOf(['a', 'b', 'a', 'b']);
+    const result = replay(trace, lru.create({ params: {}, label: 'lru', settings }), {
+      scoredStart: 2,
+    });
+    expect(result.counters.requests).toBe(2);
+    expect(outcomeString(result.outcomes)).toBe('HH');
+  });
+
+  it('treats key 0 on a cold cache as a miss', () => {
+    const result = replay(traceOf([0, 0]), lru.create({ params: {}, label: 'lru', settings }));
+    expect(outcomeString(result.outcomes)).toBe('MH');
+  });
+});
+
+describe('ReplayEngine prefetch accounting', () => {
+  // After each request for k the policy prefetches k + 1; keys 4 and 6 exist
+  // in the trace only so that their ids exist, and come after the scored part.
+  const keys = [1, 2, 3, 2, 5, 4, 6];
+
+  it('counts issued, useful, redundant, wasted and unused prefetches at capacity 3', () => {
+    const trace = traceOf(keys);
+    const scored = { ...trace, length: 5 };
+    const result = replay(scored, new FunctionPrefetcher(trace, (k) => k + 1));
+    expect(outcomeString(result.outcomes)).toBe('MHHHM');
+    expect(result.counters.issuedPrefetches).toBe(4);
+    expect(result.counters.redundantPrefetches).toBe(1);
+    expect(result.counters.usefulPrefetches).toBe(2);
+    expect(result.counters.wastedPrefetches).toBe(1);
+    expect(result.counters.unusedAtEnd).toBe(1);
+  });
+
+  it('counts the same trace at capacity 2', () => {
+    const trace = traceOf(keys);
+    const scored = { ...trace, length: 5 };
+    const result = replay(scored, new FunctionPrefetcher(trace, (k) => k + 1), {
+      capacity: { unit: 'objects', objects: 2 },
+    });
+    expect(outcomeString(result.outcomes)).toBe('MHHMM');
+    expect(result.counters.issuedPrefetches).toBe(5);
+    expect(result.counters.usefulPrefetches).toBe(2);
+    expect(result.counters.wastedPrefetches).toBe(2);
+    expect(result.counters.unusedAtEnd).toBe(1);
+  });
+});
+
+describe('ReplayEngine timing', () => {
+  it('makes a second request for a key in flight a delayed hit with one fetch', () => {
+    const trace = traceOf(['a', 'a', 'a']);
+    const result = replay(trace, lru.create({ params: {}, label: 'lru', settings }), {
+      fetchLatency: 1.5,
+    });
+    // a misses at t=0 and completes at 1.5: t=1 waits 0.5, t=2 hits.
+    expect(outcomeString(result.outcomes)).toBe('MDH');
+    expect(result.counters.fetches).toBe(1);
+    expect(result.counters.totalLatency).toBeCloseTo(1.5 + 0.5);
+  });
+
+  it('counts a prefetch still in flight at the request as late and useful', () => {
+    const trace = traceOf([1, 2, 3]);
+    const result = replay(trace, new FunctionPrefetcher(trace, (k) => k + 1), {
+      fetchLatency: 1.5,
+    });
+    // Prefetch of 2 starts at t=0 and lands at 1.5: the request at t=1 waits.
+    expect(outcomeString(result.outcomes)).toBe('MDD');
+    expect(result.counters.latePrefetches).toBe(2);
+    expect(result.counters.usefulPrefetches).toBe(2);
+  });
+});
