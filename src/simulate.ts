@@ -7,6 +7,7 @@ import type { PolicyEntry, RunSettings } from './policies/registry-types.js';
 import { precomputePredictions } from './sim/batch.js';
 import type { Capacity } from './sim/cache.js';
 import { ReplayEngine } from './sim/engine.js';
+import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
 import type { Trace } from './trace/trace.js';
 
@@ -20,10 +21,15 @@ export interface SimulateOptions {
   capacities: readonly Capacity[];
   /** Share of the trace, from its start, used for training and warm-up. */
   trainFraction: number;
-  /** Fetch latency in trace time units. Default 0. */
-  fetchLatency?: number;
-  /** Delay before a prefetch starts, in trace time units. Default 0. */
-  predictionLatency?: number;
+  /** Fetch latency model in trace time units. Default: fixed 0. */
+  fetchLatency?: LatencySpec;
+  /**
+   * Delay before a prefetch starts, in trace time units, or `measured` for
+   * each policy's measured wall time per prediction. Default 0.
+   */
+  predictionLatency?: number | 'measured';
+  /** Most backend fetches in flight at once. Default unbounded. */
+  backendConcurrency?: number;
   settings?: Partial<RunSettings>;
   /** Status lines (training progress, phases); quiet by default. */
   log?: (message: string) => void;
@@ -33,10 +39,16 @@ export interface SimulateOptions {
 export interface PolicyRun {
   policyId: string;
   label: string;
+  /** True for bounds (oracle, belady), which may see the future. */
+  isBound: boolean;
   capacity: Capacity;
   counters: ReplayCounters;
   /** Outcome code of each scored request (see `Outcome`). */
   outcomes: Uint8Array;
+  /** Prefetches issued after each scored request. */
+  prefetchesIssued: Uint8Array;
+  /** Wait of each scored request that was not a hit, in trace units. */
+  waitLatencies: Float64Array;
   /** Sampled wall time of the policy's per-request hook, in ms. */
   onRequestMs: Float64Array;
   /** Costs the policy measured itself (training, batched prediction). */
@@ -61,12 +73,14 @@ export interface TraceSummary {
 export interface SimulationResult {
   trace: TraceSummary;
   runs: PolicyRun[];
-  fetchLatency: number;
-  predictionLatency: number;
+  fetchLatency: LatencySpec;
+  predictionLatency: number | 'measured';
+  backendConcurrency: number | undefined;
   seed: number;
 }
 
 const DEFAULT_SEED = 42;
+const NO_LATENCY: LatencySpec = { kind: 'fixed', value: 0 };
 
 /**
  * Replays one trace through every requested policy at every capacity. All
@@ -78,6 +92,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const trainEnd = trainEndOf(trace.length, options.trainFraction);
   const settings: RunSettings = { seed: DEFAULT_SEED, ...options.settings };
   const log = options.log ?? (() => {});
+  if (options.predictionLatency === 'measured' && millisecondsToTraceUnit(1, trace.timeUnit) === undefined) {
+    throw new BadOptionError(
+      `--prediction-latency: "measured" needs a trace clock with a real unit, but this trace's clock is "${trace.timeUnit}"; give a time in trace units instead`,
+    );
+  }
   const paramsByPolicy = groupParams(options.params ?? []);
   const entries = options.policies.map(findPolicy);
   checkParamsHaveOwner(paramsByPolicy, entries);
@@ -86,7 +105,12 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     const params = resolveParams(entry.id, entry.params, paramsByPolicy.get(entry.id));
     const label = policyLabel(entry.id, entry.params, params);
     for (const capacity of options.capacities) {
-      const policy = entry.create({ params, label, settings });
+      const policy = entry.create({
+        params,
+        label,
+        settings,
+        boundTrace: entry.isBound ? trace : undefined,
+      });
       try {
         log(`${label}: preparing`);
         await policy.prepare?.({
@@ -99,7 +123,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
           await precomputePredictions(trace, policy.batch, trainEnd);
         }
         log(`${label}: replaying`);
-        runs.push(replay(trace, policy, entry.id, capacity, trainEnd, options));
+        runs.push(replay(trace, policy, entry, capacity, trainEnd, options));
       } finally {
         policy.dispose?.();
       }
@@ -108,8 +132,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   return {
     trace: summarise(trace, trainEnd),
     runs,
-    fetchLatency: options.fetchLatency ?? 0,
+    fetchLatency: options.fetchLatency ?? NO_LATENCY,
     predictionLatency: options.predictionLatency ?? 0,
+    backendConcurrency: options.backendConcurrency,
     seed: settings.seed,
   };
 }
@@ -117,24 +142,31 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
 function replay(
   trace: Trace,
   policy: Policy,
-  policyId: string,
+  entry: PolicyEntry,
   capacity: Capacity,
   trainEnd: number,
   options: SimulateOptions,
 ): PolicyRun {
   const engine = new ReplayEngine(trace, policy, {
     capacity,
+    eviction: entry.eviction,
     scoredStart: trainEnd,
-    fetchLatency: options.fetchLatency ?? 0,
-    predictionLatency: options.predictionLatency ?? 0,
+    fetchLatency: options.fetchLatency,
+    latencySeed: options.settings?.seed,
+    predictionLatency: options.predictionLatency,
+    msToTraceUnit: millisecondsToTraceUnit(1, trace.timeUnit),
+    backendConcurrency: options.backendConcurrency,
   });
   const result = engine.run();
   return {
-    policyId,
+    policyId: entry.id,
     label: policy.label,
+    isBound: entry.isBound === true,
     capacity,
     counters: result.counters,
     outcomes: result.outcomes,
+    prefetchesIssued: result.prefetchesIssued,
+    waitLatencies: result.waitLatencies,
     onRequestMs: result.onRequestMs,
     policyReport: policy.report?.() ?? {},
     replayMs: result.replayMs,

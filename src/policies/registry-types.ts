@@ -1,3 +1,5 @@
+import type { Eviction } from '../sim/engine.js';
+import type { Trace } from '../trace/trace.js';
 import type { ParamSpec, ParamValues } from './params.js';
 import type { Policy } from './policy.js';
 
@@ -18,6 +20,13 @@ export interface PolicyEntry {
   /** One line for help and the README's policy table. */
   readonly summary: string;
   readonly params: readonly ParamSpec[];
+  /** Eviction rule of the cache under this policy. Default `lru`. */
+  readonly eviction?: Eviction;
+  /**
+   * Marks a bound rather than a candidate: it may see the whole trace,
+   * future included, and reports show it apart from the candidates.
+   */
+  readonly isBound?: boolean;
   /** Builds a fresh policy for one replay. */
   create(options: CreateOptions): Policy;
 }
@@ -29,4 +38,6 @@ export interface CreateOptions {
   /** Label for reports: the id plus every non-default parameter. */
   readonly label: string;
   readonly settings: RunSettings;
+  /** The whole trace, handed only to entries marked `isBound`. */
+  readonly boundTrace?: Trace;
 }

@@ -1,10 +1,12 @@
+import { belady } from '../../policies/belady.js';
 import { lru } from '../../policies/lru.js';
 import { nextKey } from '../../policies/next-key.js';
+import { oracle } from '../../policies/oracle.js';
 import { UnknownPolicyError } from '../errors.js';
 import type { PolicyEntry } from './registry-types.js';
 
 /** Built-in policies, in the order help and reports list them. */
-export const POLICIES: readonly PolicyEntry[] = [lru, nextKey];
+export const POLICIES: readonly PolicyEntry[] = [lru, nextKey, oracle, belady];
 
 /** Finds a built-in policy by id; the error lists the known ids. */
 export function findPolicy(id: string): PolicyEntry {

@@ -1,4 +1,5 @@
 import type { SimulationResult } from '../simulate.js';
+import { renderAccounting } from './accounting.js';
 import { resultRows, BASELINE_POLICY, type ResultRow } from './rows.js';
 
 /** Context of a report that the result itself does not hold. */
@@ -75,13 +76,14 @@ export function renderReport(result: SimulationResult, context: ReportContext): 
     `- time unit: ${t.timeUnit}`,
     `- timestamps earlier than the previous row: ${t.backwardTimestamps} (replayed in file order)`,
     `- blank lines skipped: ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
-    `- fetch latency: ${result.fetchLatency} ${t.timeUnit}; prediction latency: ${result.predictionLatency} ${t.timeUnit}; seed: ${result.seed}`,
+    `- fetch latency: ${describeLatency(result)}; prediction latency: ${result.predictionLatency === 'measured' ? 'measured per policy' : `${result.predictionLatency} ${t.timeUnit}`}; backend concurrency: ${result.backendConcurrency ?? 'unbounded'}; seed: ${result.seed}`,
     '',
     '## Results',
     '',
     renderMarkdownTable(result),
     '',
     ...definitions(),
+    ...renderAccounting(result),
     ...policyNotes(result),
   ];
   return `${lines.join('\n')}\n`;
@@ -110,4 +112,12 @@ function policyNotes(result: SimulationResult): string[] {
     lines.push('');
   }
   return lines.length === 0 ? [] : ['## Policy details', '', ...lines];
+}
+
+function describeLatency(result: SimulationResult): string {
+  const spec = result.fetchLatency;
+  const unit = result.trace.timeUnit;
+  if (spec.kind === 'fixed') return `${spec.value} ${unit}`;
+  if (spec.kind === 'lognormal') return `log-normal, median ${spec.median} ${unit}, p99 ${spec.p99} ${unit}`;
+  return 'per request, from a trace column';
 }

@@ -13,18 +13,41 @@ export function formatCapacity(capacity: Capacity): string {
 }
 
 /**
+ * The cache the engine replays against. `get` is a demand lookup that may
+ * update the eviction order; `has` never does. `set` inserts or resizes an
+ * object, evicting others to make room, and returns false when the object is
+ * larger than the whole cache and so was not admitted.
+ */
+export interface Store {
+  get(keyId: number, requestIndex: number): boolean;
+  has(keyId: number): boolean;
+  set(keyId: number, sizeBytes: number): boolean;
+  residentKeys(): IterableIterator<number>;
+  readonly residentCount: number;
+  /** Bytes in use in byte mode; object count in object mode. */
+  readonly occupancy: number;
+}
+
+/** Largest object that fits, in the capacity's unit. */
+export function capacityLimit(capacity: Capacity): number {
+  return capacity.unit === 'objects' ? capacity.objects : capacity.bytes;
+}
+
+/**
  * LRU cache of key ids over `lru-cache`. The stored value is the object's
  * size in bytes. `onEvict` is called for every key removed to make room.
  */
-export class LruStore {
+export class LruStore implements Store {
   readonly #cache: LRUCache<number, number>;
   readonly #isByteMode: boolean;
+  readonly #maxBytes: number;
 
   constructor(capacity: Capacity, onEvict: (keyId: number, sizeBytes: number) => void) {
     const dispose = (sizeBytes: number, keyId: number, reason: string) => {
       if (reason === 'evict') onEvict(keyId, sizeBytes);
     };
     this.#isByteMode = capacity.unit === 'bytes';
+    this.#maxBytes = capacity.unit === 'bytes' ? capacity.bytes : Infinity;
     this.#cache =
       capacity.unit === 'objects'
         ? new LRUCache<number, number>({ max: capacity.objects, dispose })
@@ -38,7 +61,7 @@ export class LruStore {
   }
 
   /** Looks a key up and marks it most recently used when present. */
-  get(keyId: number): boolean {
+  get(keyId: number, _requestIndex?: number): boolean {
     return this.#cache.get(keyId) !== undefined;
   }
 
@@ -48,8 +71,15 @@ export class LruStore {
   }
 
   /** Inserts a key as most recently used; may evict others to make room. */
-  set(keyId: number, sizeBytes: number): void {
+  set(keyId: number, sizeBytes: number): boolean {
+    if (sizeBytes > this.#maxBytes) {
+      // lru-cache would drop an oversized entry itself; deleting first keeps
+      // a resident key with a grown size from lingering at its old size.
+      this.#cache.delete(keyId);
+      return false;
+    }
     this.#cache.set(keyId, sizeBytes);
+    return true;
   }
 
   /** Keys still resident, most recently used first. */

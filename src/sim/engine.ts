@@ -7,19 +7,38 @@ import {
   type PrefetchSink,
   type RequestEvent,
 } from '../policies/policy.js';
-import { LruStore, type Capacity } from './cache.js';
+import { BeladyStore } from './belady-store.js';
+import { LruStore, type Capacity, type Store } from './cache.js';
 import { FetchQueue } from './event-queue.js';
+import { latencySource, type LatencySource, type LatencySpec } from './latency.js';
 import { emptyCounters, type ReplayCounters } from './metrics.js';
+import { PendingFetches } from './pending-fetches.js';
+import { WaitRecorder } from './wait-recorder.js';
+
+/** Eviction rule of the cache: LRU, or Belady's OPT as a bound. */
+export type Eviction = 'lru' | 'belady';
 
 /** Settings of one replay. */
 export interface ReplayOptions {
   capacity: Capacity;
+  /** Eviction rule. Default `lru`. */
+  eviction?: Eviction;
   /** First scored request; earlier ones warm the cache and are not counted. */
   scoredStart: number;
-  /** Time from a fetch's start to its completion, in trace time units. */
-  fetchLatency: number;
-  /** Time from a request to the start of the prefetches it triggers. */
-  predictionLatency: number;
+  /** Fetch latency model, in trace time units. Default: fixed 0. */
+  fetchLatency?: LatencySpec;
+  /** Seed of a random latency model. */
+  latencySeed?: number;
+  /**
+   * Time from a request to the start of the prefetches it triggers, in
+   * trace time units; `measured` uses the policy's measured wall time per
+   * request, converted with `msToTraceUnit`.
+   */
+  predictionLatency?: number | 'measured';
+  /** Converts wall-clock milliseconds to trace time units (for `measured`). */
+  msToTraceUnit?: number;
+  /** Most fetches in flight at once; the rest wait in order. Default ∞. */
+  backendConcurrency?: number;
   /** Time one in this many `onRequest` calls, for overhead percentiles. */
   timingSampleEvery?: number;
 }
@@ -29,6 +48,10 @@ export interface ReplayResult {
   counters: ReplayCounters;
   /** Outcome code of each scored request, in trace order. */
   outcomes: Uint8Array;
+  /** Prefetches issued after each scored request. */
+  prefetchesIssued: Uint8Array;
+  /** Latency seen by each scored request that was not a hit (trace units). */
+  waitLatencies: Float64Array;
   /** Sampled wall time of `onRequest` calls, in milliseconds. */
   onRequestMs: Float64Array;
   /** Wall time of the whole replay loop, in milliseconds. */
@@ -39,30 +62,48 @@ const NOT_IN_FLIGHT = -1;
 const DEFAULT_TIMING_SAMPLE_EVERY = 8;
 
 /**
- * Replays a trace through an LRU cache and a policy as a discrete-event
- * simulation. Fetch completions wait in a time-ordered queue; request arrivals
- * come from the trace in file order, and before each arrival every completion
- * due at or before its time is applied. A clock that would step backwards
- * (out-of-order timestamps) is held at its latest value.
+ * Replays a trace through a cache and a policy as a discrete-event
+ * simulation. Fetch completions wait in a time-ordered queue; request
+ * arrivals come from the trace in file order, and before each arrival every
+ * completion due at or before its time is applied. A clock that would step
+ * backwards (out-of-order timestamps) is held at its latest value, so no
+ * inter-arrival time is negative.
  */
 export class ReplayEngine implements PrefetchSink {
   readonly #trace: Trace;
   readonly #policy: Policy;
   readonly #options: ReplayOptions;
-  readonly #store: LruStore;
-  readonly #queue = new FetchQueue();
+  readonly #store: Store;
+  readonly #latency: LatencySource;
+  readonly #completions = new FetchQueue();
+  readonly #pending: PendingFetches;
   readonly #counters = emptyCounters();
   /** Completion time of the fetch in flight per key, or NOT_IN_FLIGHT. */
-  #inFlightUntil: Float64Array;
+  readonly #inFlightUntil: Float64Array;
   /** 1 while a key's in-flight fetch is a prefetch not yet requested. */
-  #inFlightPrefetch: Uint8Array;
+  readonly #inFlightPrefetch: Uint8Array;
   /** 1 while a resident key was prefetched and not yet requested. */
-  #prefetchedUnused: Uint8Array;
-  /** Last size seen per key; prefetches use it as the object size. */
-  #lastSizeBytes: Float64Array;
+  readonly #prefetchedUnused: Uint8Array;
+  /**
+   * Last size seen per key; a prefetch uses it as the object's size, or the
+   * mean size seen so far for a key not yet requested (NaN until then).
+   */
+  readonly #lastSizeBytes: Float64Array;
+  #seenBytes = 0;
+  #seenRequests = 0;
+  /** 1 while a key's size is an estimate made for a prefetch. */
+  readonly #isSizeEstimated: Uint8Array;
+  readonly #waits: WaitRecorder;
+  /** Keys pushed during the current `onRequest` call, handled after it. */
+  #pushed = new Int32Array(16);
+  #pushedCount = 0;
   #clock = -Infinity;
+  #requestIndex = 0;
   #isScored = false;
+  #isInsertingPrefetch = false;
   #prediction = -1;
+  #predictionDelay = 0;
+  readonly #isMeasuringEveryCall: boolean;
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -80,40 +121,71 @@ export class ReplayEngine implements PrefetchSink {
     this.#inFlightUntil = new Float64Array(keySpace).fill(NOT_IN_FLIGHT);
     this.#inFlightPrefetch = new Uint8Array(keySpace);
     this.#prefetchedUnused = new Uint8Array(keySpace);
-    this.#lastSizeBytes = new Float64Array(keySpace).fill(1);
-    this.#store = new LruStore(options.capacity, (keyId, sizeBytes) =>
-      this.#onEvict(keyId, sizeBytes),
+    this.#lastSizeBytes = new Float64Array(keySpace).fill(NaN);
+    this.#isSizeEstimated = new Uint8Array(keySpace);
+    this.#latency = latencySource(
+      options.fetchLatency ?? { kind: 'fixed', value: 0 },
+      options.latencySeed ?? 1,
     );
+    this.#pending = new PendingFetches(options.backendConcurrency ?? Infinity);
+    this.#waits = new WaitRecorder(keySpace);
+    const onEvict = (keyId: number, sizeBytes: number) => this.#onEvict(keyId, sizeBytes);
+    this.#store =
+      options.eviction === 'belady'
+        ? new BeladyStore(trace, options.capacity, onEvict)
+        : new LruStore(options.capacity, onEvict);
+    this.#isMeasuringEveryCall = options.predictionLatency === 'measured';
+    if (typeof options.predictionLatency === 'number') {
+      this.#predictionDelay = options.predictionLatency;
+    }
   }
 
   /** Runs the replay once; an engine is not reusable. */
   run(): ReplayResult {
     const trace = this.#trace;
     const { scoredStart } = this.#options;
-    const sampleEvery =
-      this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY;
+    const sampleEvery = this.#isMeasuringEveryCall
+      ? 1
+      : (this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY);
     const scoredCount = Math.max(0, trace.length - scoredStart);
     const outcomes = new Uint8Array(scoredCount);
+    const prefetchesIssued = new Uint8Array(scoredCount);
     const samples = new Float64Array(Math.ceil(scoredCount / sampleEvery));
     let sampleCount = 0;
+    const batchMs = this.#policy.report?.().predictionMsPerRequest ?? 0;
     const started = performance.now();
     for (let i = 0; i < trace.length; i++) {
+      this.#requestIndex = i;
       this.#isScored = i >= scoredStart;
       const outcome = this.#serve(i);
-      if (this.#isScored) outcomes[i - scoredStart] = outcome;
       // A fetch that completes at once (zero latency) lands before the
       // policy is asked, so the policy sees the cache as the request left it.
       this.#completeUntil(this.#clock);
       const isSampled = this.#isScored && (i - scoredStart) % sampleEvery === 0;
       const before = isSampled ? performance.now() : 0;
       this.#notifyPolicy(i, outcome);
-      if (isSampled) samples[sampleCount++] = performance.now() - before;
+      if (isSampled) {
+        const elapsedMs = performance.now() - before;
+        samples[sampleCount++] = elapsedMs;
+        if (this.#isMeasuringEveryCall) {
+          this.#predictionDelay = (elapsedMs + batchMs) * (this.#options.msToTraceUnit ?? 0);
+        }
+      }
+      const issued = this.#issuePushed();
+      if (this.#isScored) {
+        outcomes[i - scoredStart] = outcome;
+        prefetchesIssued[i - scoredStart] = Math.min(255, issued);
+      }
     }
     this.#completeUntil(this.#clock);
     this.#countLeftovers();
+    this.#resolveQueuedWaits();
+    this.#counters.totalLatency = this.#waits.total;
     return {
       counters: this.#counters,
       outcomes,
+      prefetchesIssued,
+      waitLatencies: this.#waits.values(),
       onRequestMs: samples.slice(0, sampleCount),
       replayMs: performance.now() - started,
     };
@@ -127,45 +199,71 @@ export class ReplayEngine implements PrefetchSink {
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
     this.#completeUntil(this.#clock);
     this.#checkPrediction(keyId);
+    const previousSize = this.#lastSizeBytes[keyId];
+    const wasEstimated = this.#isSizeEstimated[keyId] === 1;
+    this.#isSizeEstimated[keyId] = 0;
     this.#lastSizeBytes[keyId] = sizeBytes;
+    this.#seenBytes += sizeBytes;
+    this.#seenRequests++;
     const counters = this.#counters;
     const isScored = this.#isScored;
     if (isScored) {
       counters.requests++;
       counters.requestedBytes += sizeBytes;
     }
-    if (this.#store.get(keyId)) {
-      if (this.#prefetchedUnused[keyId] === 1) {
-        this.#prefetchedUnused[keyId] = 0;
-        if (isScored) counters.usefulPrefetches++;
-      }
-      if (isScored) {
-        counters.hits++;
-        counters.hitBytes += sizeBytes;
-      }
+    if (this.#store.get(keyId, i)) {
+      this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
       return Outcome.Hit;
     }
     const until = this.#inFlightUntil[keyId];
     if (until !== NOT_IN_FLIGHT) {
-      if (this.#inFlightPrefetch[keyId] === 1) {
-        this.#inFlightPrefetch[keyId] = 0;
-        if (isScored) {
-          counters.usefulPrefetches++;
-          counters.latePrefetches++;
-        }
-      }
-      if (isScored) {
-        counters.delayedHits++;
-        counters.totalLatency += until - this.#clock;
-      }
+      this.#onDelayedHit(keyId, until);
       return Outcome.DelayedHit;
     }
-    if (isScored) {
-      counters.misses++;
-      counters.totalLatency += this.#options.fetchLatency;
-    }
-    this.#startFetch(keyId, this.#clock, false);
+    if (isScored) counters.misses++;
+    const completion = this.#startFetch(keyId, this.#clock, false);
+    this.#recordWait(keyId, completion);
     return Outcome.Miss;
+  }
+
+  #onHit(keyId: number, sizeBytes: number, previousSize: number, wasEstimated: boolean): void {
+    const counters = this.#counters;
+    if (this.#prefetchedUnused[keyId] === 1) {
+      this.#prefetchedUnused[keyId] = 0;
+      if (this.#isScored) counters.usefulPrefetches++;
+    }
+    if (this.#isScored) {
+      counters.hits++;
+      counters.hitBytes += sizeBytes;
+    }
+    // The newest size wins: a resident object that changed size is resized,
+    // which may evict others or, if it no longer fits, drop the object.
+    if (sizeBytes !== previousSize) {
+      if (this.#isScored && !wasEstimated) counters.resizedObjects++;
+      if (!this.#store.set(keyId, sizeBytes) && this.#isScored) counters.notAdmitted++;
+      this.#noteOccupancy();
+    }
+  }
+
+  #onDelayedHit(keyId: number, until: number): void {
+    const counters = this.#counters;
+    if (this.#inFlightPrefetch[keyId] === 1) {
+      this.#inFlightPrefetch[keyId] = 0;
+      if (this.#isScored) {
+        counters.usefulPrefetches++;
+        counters.latePrefetches++;
+      }
+    }
+    if (this.#isScored) counters.delayedHits++;
+    this.#recordWait(keyId, until);
+  }
+
+  /** Records a scored request's wait for the fetch of `keyId`. */
+  #recordWait(keyId: number, completion: number): void {
+    if (!this.#isScored) return;
+    // A fetch still queued for a backend slot has no completion time yet.
+    if (completion === Infinity) this.#waits.recordQueued(keyId, this.#clock);
+    else this.#waits.record(completion - this.#clock);
   }
 
   #notifyPolicy(i: number, outcome: OutcomeCode): void {
@@ -177,10 +275,15 @@ export class ReplayEngine implements PrefetchSink {
     event.outcome = outcome;
     event.isScored = this.#isScored;
     this.#prediction = -1;
+    this.#pushedCount = 0;
     this.#policy.onRequest(event, this);
   }
 
-  /** Accepts a prefetch from the policy; see `PrefetchSink`. */
+  /**
+   * Accepts a prefetch from the policy; see `PrefetchSink`. Keys are held
+   * until the policy returns, so that a measured prediction time can delay
+   * them.
+   */
   push(keyId: number): void {
     if (!this.#isScored) return;
     if (!Number.isInteger(keyId) || keyId < 0 || keyId >= this.#trace.keys.length) {
@@ -188,61 +291,150 @@ export class ReplayEngine implements PrefetchSink {
         `policy ${this.#policy.label} asked to prefetch key id ${keyId}, which is not a key id of the trace (0..${this.#trace.keys.length - 1})`,
       );
     }
-    const counters = this.#counters;
-    if (this.#prediction === -1) {
-      this.#prediction = keyId;
-      counters.predictions++;
+    if (this.#pushedCount === this.#pushed.length) {
+      const grown = new Int32Array(this.#pushed.length * 2);
+      grown.set(this.#pushed);
+      this.#pushed = grown;
     }
-    if (this.#store.has(keyId) || this.#inFlightUntil[keyId] !== NOT_IN_FLIGHT) {
-      counters.redundantPrefetches++;
-      return;
-    }
-    counters.issuedPrefetches++;
-    const start = this.#clock + this.#options.predictionLatency;
-    this.#startFetch(keyId, start, true);
+    this.#pushed[this.#pushedCount++] = keyId;
   }
 
-  #startFetch(keyId: number, start: number, isPrefetch: boolean): void {
-    const completion = start + this.#options.fetchLatency;
-    this.#inFlightUntil[keyId] = completion;
+  /** Starts the prefetches pushed during the last call; returns how many. */
+  #issuePushed(): number {
+    const counters = this.#counters;
+    let issued = 0;
+    for (let p = 0; p < this.#pushedCount; p++) {
+      const keyId = this.#pushed[p];
+      if (p === 0) {
+        this.#prediction = keyId;
+        counters.predictions++;
+      }
+      if (this.#store.has(keyId) || this.#inFlightUntil[keyId] !== NOT_IN_FLIGHT) {
+        counters.redundantPrefetches++;
+        continue;
+      }
+      counters.issuedPrefetches++;
+      issued++;
+      this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
+    }
+    this.#pushedCount = 0;
+    return issued;
+  }
+
+  /**
+   * Starts a fetch, or queues it when the backend is saturated. Returns the
+   * completion time, or Infinity while it waits for a backend slot.
+   */
+  #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
+    const latency = this.#latency.next(this.#requestIndex);
     this.#inFlightPrefetch[keyId] = isPrefetch ? 1 : 0;
-    this.#queue.push(completion, keyId, isPrefetch);
+    if (Number.isNaN(this.#lastSizeBytes[keyId])) {
+      this.#lastSizeBytes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
+      this.#isSizeEstimated[keyId] = 1;
+    }
     if (this.#isScored) {
       this.#counters.fetches++;
       this.#counters.fetchedBytes += this.#lastSizeBytes[keyId];
     }
+    if (!this.#pending.tryAcquire()) {
+      this.#inFlightUntil[keyId] = Infinity;
+      this.#pending.enqueue(keyId, latency, isPrefetch);
+      return Infinity;
+    }
+    const completion = start + latency;
+    this.#inFlightUntil[keyId] = completion;
+    this.#completions.push(completion, keyId, isPrefetch);
+    return completion;
   }
 
   /** Applies every fetch completion due at or before `time`. */
   #completeUntil(time: number): void {
-    const queue = this.#queue;
+    const queue = this.#completions;
     while (queue.size > 0 && queue.peekTime() <= time) {
+      const completion = queue.peekTime();
       const keyId = queue.peekKeyId();
       queue.pop();
-      this.#inFlightUntil[keyId] = NOT_IN_FLIGHT;
-      // A prefetch that a request already claimed while in flight enters the
-      // cache as an ordinary demand-fetched object.
-      this.#prefetchedUnused[keyId] = this.#inFlightPrefetch[keyId];
-      this.#inFlightPrefetch[keyId] = 0;
-      this.#store.set(keyId, this.#lastSizeBytes[keyId]);
+      this.#land(keyId);
+      this.#pending.release();
+      this.#startQueued(completion);
     }
   }
 
+  /**
+   * Runs the backend past the end of the trace, without touching the cache
+   * or the counters, so that requests still waiting on queued fetches get
+   * their wait.
+   */
+  #resolveQueuedWaits(): void {
+    const queue = this.#completions;
+    while (queue.size > 0) {
+      const completion = queue.peekTime();
+      queue.pop();
+      this.#pending.release();
+      this.#startQueued(completion);
+    }
+  }
+
+  /** Moves the oldest queued fetch, if any, onto the freed backend slot. */
+  #startQueued(now: number): void {
+    if (!this.#pending.hasQueued() || !this.#pending.tryAcquire()) return;
+    const keyId = this.#pending.peekKeyId();
+    const completion = now + this.#pending.peekLatency();
+    const isPrefetch = this.#pending.peekIsPrefetch();
+    this.#pending.dequeue();
+    this.#inFlightUntil[keyId] = completion;
+    this.#completions.push(completion, keyId, isPrefetch);
+    this.#waits.resolve(keyId, completion);
+  }
+
+  /** A completed fetch enters the cache. */
+  #land(keyId: number): void {
+    this.#inFlightUntil[keyId] = NOT_IN_FLIGHT;
+    // A prefetch that a request already claimed while in flight enters the
+    // cache as an ordinary demand-fetched object.
+    const isUnclaimedPrefetch = this.#inFlightPrefetch[keyId] === 1;
+    this.#inFlightPrefetch[keyId] = 0;
+    this.#isInsertingPrefetch = isUnclaimedPrefetch;
+    const isAdmitted = this.#store.set(keyId, this.#lastSizeBytes[keyId]);
+    this.#isInsertingPrefetch = false;
+    this.#noteOccupancy();
+    if (isAdmitted) {
+      this.#prefetchedUnused[keyId] = isUnclaimedPrefetch ? 1 : 0;
+      return;
+    }
+    if (!this.#isScored) return;
+    this.#counters.notAdmitted++;
+    // An unclaimed prefetch that cannot be admitted is wasted at once.
+    if (isUnclaimedPrefetch) {
+      this.#counters.wastedPrefetches++;
+      this.#counters.wastedPrefetchBytes += this.#lastSizeBytes[keyId];
+    }
+  }
+
+  #noteOccupancy(): void {
+    const occupancy = this.#store.occupancy;
+    if (occupancy > this.#counters.maxOccupancy) this.#counters.maxOccupancy = occupancy;
+  }
+
   #checkPrediction(keyId: number): void {
-    if (this.#prediction !== -1 && this.#isScored) {
-      if (this.#prediction === keyId) this.#counters.correctPredictions++;
+    if (this.#prediction !== -1 && this.#isScored && this.#prediction === keyId) {
+      this.#counters.correctPredictions++;
     }
     this.#prediction = -1;
   }
 
   #onEvict(keyId: number, sizeBytes: number): void {
-    if (this.#isScored) this.#counters.evictions++;
+    const counters = this.#counters;
+    const isScored = this.#isScored;
+    if (isScored) counters.evictions++;
     if (this.#prefetchedUnused[keyId] === 1) {
       this.#prefetchedUnused[keyId] = 0;
-      if (this.#isScored) {
-        this.#counters.wastedPrefetches++;
-        this.#counters.wastedPrefetchBytes += sizeBytes;
+      if (isScored) {
+        counters.wastedPrefetches++;
+        counters.wastedPrefetchBytes += sizeBytes;
       }
+    } else if (this.#isInsertingPrefetch && isScored) {
+      counters.pollutingEvictions++;
     }
     this.#policy.onEvict?.(keyId);
   }
@@ -254,5 +446,6 @@ export class ReplayEngine implements PrefetchSink {
     for (let keyId = 0; keyId < this.#inFlightPrefetch.length; keyId++) {
       if (this.#inFlightPrefetch[keyId] === 1) this.#counters.inFlightAtEnd++;
     }
+    this.#counters.finalOccupancy = this.#store.occupancy;
   }
 }

@@ -36,11 +36,24 @@ export interface ReplayCounters {
   redundantPrefetches: number;
   /** Evictions to make room. */
   evictions: number;
+  /**
+   * Evictions of objects that were not unused prefetches, caused by a
+   * prefetch entering the cache: the pollution a prefetcher causes.
+   */
+  pollutingEvictions: number;
+  /** Fetched objects larger than the whole cache, so not admitted. */
+  notAdmitted: number;
+  /** Hits on a resident key whose request carried a new size. */
+  resizedObjects: number;
+  /** Largest occupancy seen (bytes in byte mode, objects otherwise). */
+  maxOccupancy: number;
+  /** Occupancy when the trace ended. */
+  finalOccupancy: number;
   /** Predictions made (first key pushed after a request). */
   predictions: number;
   /** Predictions equal to the key of the next request. */
   correctPredictions: number;
-  /** Sum of the latency seen by clients, in trace time units. */
+  /** Sum of the latency seen by scored requests, in trace time units. */
   totalLatency: number;
 }
 
@@ -63,6 +76,11 @@ export function emptyCounters(): ReplayCounters {
     inFlightAtEnd: 0,
     redundantPrefetches: 0,
     evictions: 0,
+    pollutingEvictions: 0,
+    notAdmitted: 0,
+    resizedObjects: 0,
+    maxOccupancy: 0,
+    finalOccupancy: 0,
     predictions: 0,
     correctPredictions: 0,
     totalLatency: 0,

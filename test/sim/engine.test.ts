@@ -11,8 +11,6 @@ function replay(trace: Trace, policy: Policy, options: Partial<ReplayOptions> = 
   return new ReplayEngine(trace, policy, {
     capacity: { unit: 'objects', objects: 3 },
     scoredStart: 0,
-    fetchLatency: 0,
-    predictionLatency: 0,
     ...options,
   }).run();
 }
@@ -87,7 +85,7 @@ describe('ReplayEngine timing', () => {
   it('makes a second request for a key in flight a delayed hit with one fetch', () => {
     const trace = traceOf(['a', 'a', 'a']);
     const result = replay(trace, lru.create({ params: {}, label: 'lru', settings }), {
-      fetchLatency: 1.5,
+      fetchLatency: { kind: 'fixed', value: 1.5 },
     });
     // a misses at t=0 and completes at 1.5: t=1 waits 0.5, t=2 hits.
     expect(outcomeString(result.outcomes)).toBe('MDH');
@@ -98,7 +96,7 @@ describe('ReplayEngine timing', () => {
   it('counts a prefetch still in flight at the request as late and useful', () => {
     const trace = traceOf([1, 2, 3]);
     const result = replay(trace, new FunctionPrefetcher(trace, (k) => k + 1), {
-      fetchLatency: 1.5,
+      fetchLatency: { kind: 'fixed', value: 1.5 },
     });
     // Prefetch of 2 starts at t=0 and lands at 1.5: the request at t=1 waits.
     expect(outcomeString(result.outcomes)).toBe('MDD');

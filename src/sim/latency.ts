@@ -1,0 +1,126 @@
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { probit } from 'simple-statistics';
+import { BadOptionError } from '../errors.js';
+
+/** Seconds per unit of each clock unit a trace may use. */
+const SECONDS_PER_UNIT: Record<string, number> = {
+  s: 1,
+  ms: 1e-3,
+  us: 1e-6,
+  ns: 1e-9,
+  '100ns': 1e-7,
+};
+
+/**
+ * Fetch latency model, in the trace's clock unit:
+ * - `fixed`: every fetch takes `value`;
+ * - `lognormal`: each fetch draws from a log-normal distribution with the
+ *   given median and 99th percentile, from a seeded generator;
+ * - `column`: a demand fetch takes the latency recorded on its own request
+ *   (a response-time column), and a prefetch the latency recorded on the
+ *   request that triggered it.
+ */
+export type LatencySpec =
+  | { readonly kind: 'fixed'; readonly value: number }
+  | { readonly kind: 'lognormal'; readonly median: number; readonly p99: number }
+  | { readonly kind: 'column'; readonly values: Float64Array };
+
+/** Draws fetch latencies; `next(i)` is the latency of a fetch at request i. */
+export interface LatencySource {
+  readonly isZero: boolean;
+  next(requestIndex: number): number;
+}
+
+/** Builds the per-fetch latency source; lognormal draws follow `seed`. */
+export function latencySource(spec: LatencySpec, seed: number): LatencySource {
+  switch (spec.kind) {
+    case 'fixed':
+      return { isZero: spec.value === 0, next: () => spec.value };
+    case 'column':
+      return { isZero: false, next: (i) => spec.values[i] };
+    case 'lognormal': {
+      const rng = xoroshiro128plus(seed);
+      const mu = Math.log(spec.median);
+      // p99 = median * exp(sigma * z(0.99)), so sigma follows from the ratio.
+      const sigma = Math.log(spec.p99 / spec.median) / probit(0.99);
+      return {
+        isZero: false,
+        next: () => {
+          // Box-Muller transform of two uniforms into one standard normal.
+          const u = 1 - uniformFloat64(rng);
+          const v = uniformFloat64(rng);
+          const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+          return Math.exp(mu + sigma * z);
+        },
+      };
+    }
+  }
+}
+
+/**
+ * Parses a time such as `5ms`, `0.2s` or `120us` into the trace's unit. A
+ * bare number is taken to be in the trace's unit already.
+ */
+export function parseDuration(text: string, traceUnit: string, flag: string): number {
+  const match = /^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|ms|us|ns)?$/.exec(text.trim());
+  if (match === null) {
+    throw new BadOptionError(
+      `${flag}: "${text}" is not a time; give a number in the trace's unit (${traceUnit}) or one with a unit: 5ms, 0.2s, 120us, 800ns`,
+    );
+  }
+  const value = Number(match[1]);
+  const unit = match[2];
+  if (unit === undefined) return value;
+  const traceSeconds = SECONDS_PER_UNIT[traceUnit];
+  if (traceSeconds === undefined) {
+    throw new BadOptionError(
+      `${flag}: "${text}" has a unit, but the trace's clock is "${traceUnit}", which has no fixed length; give a bare number in trace units`,
+    );
+  }
+  return (value * SECONDS_PER_UNIT[unit]) / traceSeconds;
+}
+
+/**
+ * Parses `--fetch-latency`: a time (`5ms`), `lognormal:median=5ms,p99=50ms`,
+ * or `column:NAME` resolved by the caller through `readColumn`.
+ */
+export function parseLatency(
+  text: string,
+  traceUnit: string,
+  readColumn: (name: string) => Float64Array,
+): LatencySpec {
+  const flag = '--fetch-latency';
+  if (text.startsWith('lognormal:')) {
+    const fields = new Map(
+      text
+        .slice('lognormal:'.length)
+        .split(',')
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+    const median = fields.get('median');
+    const p99 = fields.get('p99');
+    if (median === undefined || p99 === undefined || fields.size !== 2) {
+      throw new BadOptionError(`${flag}: "${text}" needs exactly median=TIME,p99=TIME, e.g. lognormal:median=5ms,p99=50ms`);
+    }
+    const spec = {
+      kind: 'lognormal' as const,
+      median: parseDuration(median, traceUnit, flag),
+      p99: parseDuration(p99, traceUnit, flag),
+    };
+    if (!(spec.median > 0 && spec.p99 > spec.median)) {
+      throw new BadOptionError(`${flag}: "${text}" needs 0 < median < p99`);
+    }
+    return spec;
+  }
+  if (text.startsWith('column:')) {
+    return { kind: 'column', values: readColumn(text.slice('column:'.length)) };
+  }
+  return { kind: 'fixed', value: parseDuration(text, traceUnit, flag) };
+}
+
+/** Converts milliseconds of wall time into the trace's clock unit. */
+export function millisecondsToTraceUnit(ms: number, traceUnit: string): number | undefined {
+  const traceSeconds = SECONDS_PER_UNIT[traceUnit];
+  return traceSeconds === undefined ? undefined : ms / 1000 / traceSeconds;
+}
