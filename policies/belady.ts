@@ -8,10 +8,6 @@ import type { Policy } from '../src/policies/policy.js';
 
 class BeladyPolicy implements Policy {
   readonly label = 'belady';
-
-  onRequest(): void {
-    // The engine's Belady store does the work; nothing is prefetched.
-  }
 }
 
 export const belady: PolicyEntry = {

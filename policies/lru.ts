@@ -7,10 +7,6 @@ import type { Policy } from '../src/policies/policy.js';
 
 class LruPolicy implements Policy {
   readonly label = 'lru';
-
-  onRequest(): void {
-    // No prefetching: every miss is a demand fetch.
-  }
 }
 
 export const lru: PolicyEntry = {

@@ -102,8 +102,11 @@ export interface Policy {
   prepare?(context: PrepareContext): Promise<void>;
   /** Present when the policy wants its predictions computed in batches. */
   readonly batch?: BatchPrediction;
-  /** Called after the cache served each request, warm-up included. */
-  onRequest(request: RequestEvent, prefetch: PrefetchSink): void;
+  /**
+   * Called after the cache served each request, warm-up included. A policy
+   * without it never prefetches, and the engine skips the call entirely.
+   */
+  onRequest?(request: RequestEvent, prefetch: PrefetchSink): void;
   /** Called when the cache evicts a key to make room. */
   onEvict?(keyId: number): void;
   /** Measured costs, read once after the replay. */

@@ -37,10 +37,10 @@ const METRICS: readonly Metric[] = [
   ['evictions caused by prefetches (pollution)', (r) => String(r.counters.pollutingEvictions)],
   ['objects larger than the cache (not admitted)', (r) => String(r.counters.notAdmitted)],
   ['hits on a key with a new size', (r) => String(r.counters.resizedObjects)],
-  ['latency mean', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.hits)?.mean, 3)],
-  ['latency p50', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.hits)?.p50, 3)],
-  ['latency p95', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.hits)?.p95, 3)],
-  ['latency p99', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.hits)?.p99, 3)],
+  ['latency mean', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.requests)?.mean, 3)],
+  ['latency p50', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.requests)?.p50, 3)],
+  ['latency p95', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.requests)?.p95, 3)],
+  ['latency p99', (r) => fixed(summariseLatency(r.waitLatencies, r.counters.requests)?.p99, 3)],
 ];
 
 /**

@@ -104,6 +104,13 @@ export class ReplayEngine implements PrefetchSink {
   #prediction = -1;
   #predictionDelay = 0;
   readonly #isMeasuringEveryCall: boolean;
+  /**
+   * True when every fetch completes at the moment it starts (zero fetch and
+   * prediction latency, no backend limit). Fetches then skip the event
+   * queue and land at once, in the same order the queue would apply them.
+   */
+  readonly #isInstant: boolean;
+  readonly #hasRequestHook: boolean;
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -138,6 +145,12 @@ export class ReplayEngine implements PrefetchSink {
     if (typeof options.predictionLatency === 'number') {
       this.#predictionDelay = options.predictionLatency;
     }
+    this.#isInstant =
+      this.#latency.isZero &&
+      this.#predictionDelay === 0 &&
+      !this.#isMeasuringEveryCall &&
+      (options.backendConcurrency ?? Infinity) === Infinity;
+    this.#hasRequestHook = typeof policy.onRequest === 'function';
   }
 
   /** Runs the replay once; an engine is not reusable. */
@@ -158,20 +171,23 @@ export class ReplayEngine implements PrefetchSink {
       this.#requestIndex = i;
       this.#isScored = i >= scoredStart;
       const outcome = this.#serve(i);
-      // A fetch that completes at once (zero latency) lands before the
-      // policy is asked, so the policy sees the cache as the request left it.
-      this.#completeUntil(this.#clock);
-      const isSampled = this.#isScored && (i - scoredStart) % sampleEvery === 0;
-      const before = isSampled ? performance.now() : 0;
-      this.#notifyPolicy(i, outcome);
-      if (isSampled) {
-        const elapsedMs = performance.now() - before;
-        samples[sampleCount++] = elapsedMs;
-        if (this.#isMeasuringEveryCall) {
-          this.#predictionDelay = (elapsedMs + batchMs) * (this.#options.msToTraceUnit ?? 0);
+      // A fetch that completes at once lands before the policy is called,
+      // so the policy sees the cache as the request left it.
+      if (this.#completions.size > 0) this.#completeUntil(this.#clock);
+      let issued = 0;
+      if (this.#hasRequestHook) {
+        const isSampled = this.#isScored && (i - scoredStart) % sampleEvery === 0;
+        const before = isSampled ? performance.now() : 0;
+        this.#notifyPolicy(i, outcome);
+        if (isSampled) {
+          const elapsedMs = performance.now() - before;
+          samples[sampleCount++] = elapsedMs;
+          if (this.#isMeasuringEveryCall) {
+            this.#predictionDelay = (elapsedMs + batchMs) * (this.#options.msToTraceUnit ?? 0);
+          }
         }
+        issued = this.#issuePushed();
       }
-      const issued = this.#issuePushed();
       if (this.#isScored) {
         outcomes[i - scoredStart] = outcome;
         prefetchesIssued[i - scoredStart] = Math.min(255, issued);
@@ -197,8 +213,8 @@ export class ReplayEngine implements PrefetchSink {
     const keyId = trace.keyIds[i];
     const sizeBytes = trace.sizes[i];
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
-    this.#completeUntil(this.#clock);
-    this.#checkPrediction(keyId);
+    if (this.#completions.size > 0) this.#completeUntil(this.#clock);
+    if (this.#prediction !== -1) this.#checkPrediction(keyId);
     const previousSize = this.#lastSizeBytes[keyId];
     const wasEstimated = this.#isSizeEstimated[keyId] === 1;
     this.#isSizeEstimated[keyId] = 0;
@@ -221,6 +237,11 @@ export class ReplayEngine implements PrefetchSink {
       return Outcome.DelayedHit;
     }
     if (isScored) counters.misses++;
+    if (this.#isInstant) {
+      this.#countFetch(keyId);
+      this.#land(keyId, false);
+      return Outcome.Miss;
+    }
     const completion = this.#startFetch(keyId, this.#clock, false);
     this.#recordWait(keyId, completion);
     return Outcome.Miss;
@@ -260,7 +281,7 @@ export class ReplayEngine implements PrefetchSink {
 
   /** Records a scored request's wait for the fetch of `keyId`. */
   #recordWait(keyId: number, completion: number): void {
-    if (!this.#isScored) return;
+    if (!this.#isScored || this.#isInstant) return;
     // A fetch still queued for a backend slot has no completion time yet.
     if (completion === Infinity) this.#waits.recordQueued(keyId, this.#clock);
     else this.#waits.record(completion - this.#clock);
@@ -276,7 +297,7 @@ export class ReplayEngine implements PrefetchSink {
     event.isScored = this.#isScored;
     this.#prediction = -1;
     this.#pushedCount = 0;
-    this.#policy.onRequest(event, this);
+    this.#policy.onRequest!(event, this);
   }
 
   /**
@@ -311,14 +332,38 @@ export class ReplayEngine implements PrefetchSink {
       }
       if (this.#store.has(keyId) || this.#inFlightUntil[keyId] !== NOT_IN_FLIGHT) {
         counters.redundantPrefetches++;
+        this.#pushed[p] = -1;
         continue;
       }
       counters.issuedPrefetches++;
       issued++;
-      this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
+      if (this.#isInstant) {
+        // Marked in flight until the loop below lands it, as the queue would.
+        this.#inFlightUntil[keyId] = this.#clock;
+        this.#countFetch(keyId);
+      } else {
+        this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
+      }
+    }
+    if (this.#isInstant) {
+      for (let p = 0; p < this.#pushedCount; p++) {
+        if (this.#pushed[p] !== -1) this.#land(this.#pushed[p], true);
+      }
     }
     this.#pushedCount = 0;
     return issued;
+  }
+
+  /** Counts a fetch toward the backend figures. */
+  #countFetch(keyId: number): void {
+    if (Number.isNaN(this.#lastSizeBytes[keyId])) {
+      this.#lastSizeBytes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
+      this.#isSizeEstimated[keyId] = 1;
+    }
+    if (this.#isScored) {
+      this.#counters.fetches++;
+      this.#counters.fetchedBytes += this.#lastSizeBytes[keyId];
+    }
   }
 
   /**
@@ -328,14 +373,7 @@ export class ReplayEngine implements PrefetchSink {
   #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
     const latency = this.#latency.next(this.#requestIndex);
     this.#inFlightPrefetch[keyId] = isPrefetch ? 1 : 0;
-    if (Number.isNaN(this.#lastSizeBytes[keyId])) {
-      this.#lastSizeBytes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
-      this.#isSizeEstimated[keyId] = 1;
-    }
-    if (this.#isScored) {
-      this.#counters.fetches++;
-      this.#counters.fetchedBytes += this.#lastSizeBytes[keyId];
-    }
+    this.#countFetch(keyId);
     if (!this.#pending.tryAcquire()) {
       this.#inFlightUntil[keyId] = Infinity;
       this.#pending.enqueue(keyId, latency, isPrefetch);
@@ -354,7 +392,7 @@ export class ReplayEngine implements PrefetchSink {
       const completion = queue.peekTime();
       const keyId = queue.peekKeyId();
       queue.pop();
-      this.#land(keyId);
+      this.#land(keyId, this.#inFlightPrefetch[keyId] === 1);
       this.#pending.release();
       this.#startQueued(completion);
     }
@@ -387,12 +425,12 @@ export class ReplayEngine implements PrefetchSink {
     this.#waits.resolve(keyId, completion);
   }
 
-  /** A completed fetch enters the cache. */
-  #land(keyId: number): void {
+  /**
+   * A completed fetch enters the cache. A prefetch that a request already
+   * claimed while in flight enters as an ordinary demand-fetched object.
+   */
+  #land(keyId: number, isUnclaimedPrefetch: boolean): void {
     this.#inFlightUntil[keyId] = NOT_IN_FLIGHT;
-    // A prefetch that a request already claimed while in flight enters the
-    // cache as an ordinary demand-fetched object.
-    const isUnclaimedPrefetch = this.#inFlightPrefetch[keyId] === 1;
     this.#inFlightPrefetch[keyId] = 0;
     this.#isInsertingPrefetch = isUnclaimedPrefetch;
     const isAdmitted = this.#store.set(keyId, this.#lastSizeBytes[keyId]);
@@ -417,7 +455,7 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   #checkPrediction(keyId: number): void {
-    if (this.#prediction !== -1 && this.#isScored && this.#prediction === keyId) {
+    if (this.#isScored && this.#prediction === keyId) {
       this.#counters.correctPredictions++;
     }
     this.#prediction = -1;

@@ -9,16 +9,16 @@ export interface LatencySummary {
 }
 
 /**
- * Summarises request latency when only the non-hit waits were recorded:
- * the `hits` other requests waited 0. Percentiles follow simple-statistics'
- * `quantileSorted` over the full list, hits included as zeros.
+ * Summarises the latency of `requests` requests of which only the non-zero
+ * waits may have been recorded: the requests without a record waited 0.
+ * Percentiles follow simple-statistics' `quantileSorted` over the full list.
  */
-export function summariseLatency(waits: Float64Array, hits: number): LatencySummary | undefined {
-  const requests = waits.length + hits;
+export function summariseLatency(waits: Float64Array, requests: number): LatencySummary | undefined {
   if (requests === 0) return undefined;
+  const zeros = requests - waits.length;
   const sorted = new Float64Array(requests);
-  sorted.set(waits, hits);
-  sorted.subarray(hits).sort();
+  sorted.set(waits, zeros);
+  sorted.subarray(zeros).sort();
   const values = Array.from(sorted);
   const total = waits.reduce((sum, wait) => sum + wait, 0);
   return {
