@@ -12,6 +12,7 @@
  */
 import type { PolicyEntry } from '../src/policies/registry-types.js';
 import type { ParamValues } from '../src/policies/params.js';
+import { PairCounts } from '../src/policies/pair-counts.js';
 import type {
   Policy,
   PrefetchSink,
@@ -22,8 +23,7 @@ class NextKeyPolicy implements Policy {
   readonly label: string;
   readonly #minCount: number;
   readonly #confidence: number;
-  /** Pair counts keyed by `previous * keySpace + next`. */
-  readonly #pairCounts = new Map<number, number>();
+  readonly #pairCounts = new PairCounts();
   #keySpace = 0;
   #successorTotals = new Uint32Array(0);
   #bestSuccessor = new Int32Array(0);
@@ -52,9 +52,7 @@ class NextKeyPolicy implements Policy {
   }
 
   #count(previous: number, next: number): void {
-    const pair = previous * this.#keySpace + next;
-    const count = (this.#pairCounts.get(pair) ?? 0) + 1;
-    this.#pairCounts.set(pair, count);
+    const count = this.#pairCounts.increment(previous, next);
     this.#successorTotals[previous]++;
     // Counts only grow, so the pair just counted is the only one that can
     // overtake the current best; ties keep the earlier best.
