@@ -1,5 +1,6 @@
 import { lru } from '../../policies/lru.js';
 import { nextKey } from '../../policies/next-key.js';
+import { stride } from '../../policies/stride.js';
 import { UnknownPolicyError } from '../errors.js';
 import type { PolicyEntry } from './registry-types.js';
 
@@ -12,6 +13,7 @@ import type { PolicyEntry } from './registry-types.js';
 export const POLICIES: readonly PolicyEntry[] = [
   lru,
   nextKey,
+  stride,
 ];
 
 /** Finds a built-in policy by id; the error lists the known ids. */
