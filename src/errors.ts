@@ -48,3 +48,30 @@ export class TrainingError extends SimulatorError {
     super('TRAINING_FAILED', message);
   }
 }
+
+/**
+ * A `--policy` path whose module cannot be loaded or does not default-export
+ * a policy; the message names the path and what the module must export.
+ */
+export class PolicyLoadError extends SimulatorError {
+  constructor(message: string) {
+    super('POLICY_LOAD', message, 2);
+  }
+}
+
+/**
+ * A policy that broke its contract during a replay: it pushed a key id that
+ * the trace does not have, or a confidence outside [0, 1].
+ */
+export class PolicyContractError extends SimulatorError {
+  constructor(message: string) {
+    super('POLICY_CONTRACT', message);
+  }
+}
+
+/** A policy that failed one or more checks of `simulate check-policy`. */
+export class PolicyCheckError extends SimulatorError {
+  constructor(message: string) {
+    super('POLICY_CHECK', message);
+  }
+}

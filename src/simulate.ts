@@ -1,21 +1,27 @@
 import { BadOptionError } from './errors.js';
 import { groupParams, policyLabel, resolveParams } from './policies/params.js';
+import { IsolatedPolicy } from './policies/isolate.js';
+import { resolvePolicies } from './policies/loader.js';
 import type { Policy, PolicyReport } from './policies/policy.js';
-import { trainingView } from './policies/policy.js';
-import { findPolicy } from './policies/registry.js';
 import type { PolicyEntry, RunSettings } from './policies/registry-types.js';
 import { precomputePredictions } from './sim/batch.js';
 import type { Capacity } from './sim/cache.js';
 import { ReplayEngine } from './sim/engine.js';
 import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
+import { readTrace, type ReadTraceOptions } from './trace/read.js';
 import type { Trace } from './trace/trace.js';
 
 /** Inputs of one simulation: one trace, several policies and capacities. */
 export interface SimulateOptions {
-  trace: Trace;
-  /** Policy ids, replayed in this order. */
-  policies: readonly string[];
+  /** The trace, or the path of a trace file to read with `traceOptions`. */
+  trace: Trace | string;
+  traceOptions?: ReadTraceOptions;
+  /**
+   * Policies, replayed in this order: registry ids, paths of policy modules
+   * (`./my-policy.ts`), or entry objects.
+   */
+  policies: readonly (string | PolicyEntry)[];
   /** `policy.key=value` parameter overrides. */
   params?: readonly string[];
   capacities: readonly Capacity[];
@@ -88,7 +94,10 @@ const NO_LATENCY: LatencySpec = { kind: 'fixed', value: 0 };
  * predictors and warm the cache, and only the rest are scored.
  */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
-  const { trace } = options;
+  const trace =
+    typeof options.trace === 'string'
+      ? await readTrace(options.trace, options.traceOptions)
+      : options.trace;
   const trainEnd = trainEndOf(trace.length, options.trainFraction);
   const settings: RunSettings = { seed: DEFAULT_SEED, ...options.settings };
   const log = options.log ?? (() => {});
@@ -98,26 +107,23 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     );
   }
   const paramsByPolicy = groupParams(options.params ?? []);
-  const entries = options.policies.map(findPolicy);
+  const entries = await resolvePolicies(options.policies);
   checkParamsHaveOwner(paramsByPolicy, entries);
   const runs: PolicyRun[] = [];
   for (const entry of entries) {
     const params = resolveParams(entry.id, entry.params, paramsByPolicy.get(entry.id));
     const label = policyLabel(entry.id, entry.params, params);
     for (const capacity of options.capacities) {
-      const policy = entry.create({
-        params,
-        label,
-        settings,
-        boundTrace: entry.isBound ? trace : undefined,
-      });
+      const boundTrace = entry.isBound ? trace : undefined;
+      const policy = new IsolatedPolicy(
+        entry.create({ params, label, settings, boundTrace }),
+        trace,
+        trainEnd,
+        entry.isBound === true,
+      );
       try {
         log(`${label}: preparing`);
-        await policy.prepare?.({
-          training: trainingView(trace, trainEnd),
-          seed: settings.seed,
-          log,
-        });
+        await policy.runPrepare({ seed: settings.seed, log });
         if (policy.batch !== undefined) {
           log(`${label}: predicting ${trace.length - trainEnd} requests in batches`);
           await precomputePredictions(trace, policy.batch, trainEnd);

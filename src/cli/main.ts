@@ -7,6 +7,7 @@ import { SimulatorError } from '../errors.js';
 import { PATTERNS } from '../trace/generate.js';
 import { TRACE_FORMATS } from '../trace/read.js';
 import { POLICIES } from '../policies/registry.js';
+import { runCheckPolicy } from './check-policy-command.js';
 import { runGenerate } from './generate-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 
@@ -21,7 +22,7 @@ const policyHelp = POLICIES.map((p) => `${p.id}: ${p.summary}`).join('; ');
 function simulateOptions(cli: Argv) {
   return cli
     .option('trace', { type: 'string', demandOption: true, describe: 'trace file to replay (CSV; .gz is decompressed)' })
-    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids (${policyHelp})` })
+    .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids or module paths (./my-policy.ts); ids: ${policyHelp}` })
     .option('cache-size', { type: 'string', default: '1000', describe: 'capacity: objects (1000), bytes (64MiB) or a fraction of distinct keys (0.1); a comma list runs each' })
     .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
     .option('confidence', { type: 'number', describe: 'least predicted probability for a prefetch, for every predicting policy (default 0.6)' })
@@ -60,6 +61,14 @@ export function createCli(argv: string[], io: CliIo) {
         .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
       async (args) => {
         await runGenerate(args as never, io).catch(fail);
+      })
+    .command('check-policy <policy>', 'replay small traces through one policy and check its contract', (cli) =>
+      cli
+        .positional('policy', { type: 'string', demandOption: true, describe: 'built-in id or path of a policy module (./my-policy.ts)' })
+        .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value' })
+        .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
+      async (args) => {
+        await runCheckPolicy(args as never, io).catch(fail);
       })
     .strict()
     .exitProcess(false)

@@ -1,6 +1,7 @@
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { BadOptionError } from '../errors.js';
+import { isPolicyPath } from '../policies/loader.js';
 import { renderReport, renderTextTable } from '../report/markdown.js';
 import { simulate } from '../simulate.js';
 import { readTrace, type TraceFormat } from '../trace/read.js';
@@ -104,5 +105,7 @@ function confidenceParams(confidence: number | undefined, policies: string[], pa
 
 function defaultReportPath(tracePath: string, policies: string[]): string {
   const traceName = basename(tracePath).replace(/\.(csv|gz|txt|trace)$/g, '').replace(/\.csv$/, '');
-  return join('reports', `${traceName}-${policies.join('-')}.md`);
+  // A policy module path contributes its file name, so the report stays in reports/.
+  const names = policies.map((item) => (isPolicyPath(item) ? basename(item, extname(item)) : item));
+  return join('reports', `${traceName}-${names.join('-')}.md`);
 }

@@ -42,22 +42,53 @@ export interface PrefetchSink {
 export interface PrepareContext {
   /** The training part of the trace: requests [0, trainEnd). */
   readonly training: TrainingView;
+  /** Lookups in the whole trace's key dictionary (see `KeyDictionary`). */
+  readonly dictionary: KeyDictionary;
   /** Seed for any randomness, so that one seed gives one result. */
   readonly seed: number;
   /** Writes a progress or status line to stderr (quiet when not a terminal). */
   readonly log: (message: string) => void;
 }
 
-/** A read-only prefix of the trace. */
+/**
+ * A read-only copy of the trace's first requests. Key ids below
+ * `keys.length` are exactly the keys of this part, numbered in order of
+ * first request. Later keys get the ids from `keys.length` upwards in the
+ * order of their key text, so an id reveals nothing about when its key is
+ * first requested.
+ */
 export interface TrainingView {
   /** Number of requests in the training part. */
   readonly length: number;
-  /** Key ids of the training part (a view of the trace's column). */
+  /**
+   * Key ids of the training part. A copy, not a view of the trace's column:
+   * a view's `buffer` would expose the requests after the training part.
+   */
   readonly keyIds: Uint32Array;
-  /** Key text for each dense id, for policies that parse keys. */
+  /** Key text of each id that occurs in the training part. */
   readonly keys: readonly string[];
-  /** Number of distinct keys in the whole trace; ids are below this. */
+  /**
+   * Number of distinct keys in the whole trace; every key id is below it.
+   * This one count is the only fact about later requests in the view.
+   */
   readonly keySpace: number;
+}
+
+/**
+ * The trace's key dictionary, by lookup. It reveals which keys the trace
+ * contains, later requests included, but not when or how often they are
+ * requested: a policy that prefetches computed keys (block + 1) needs an id
+ * for keys it has not seen yet, and the engine accepts only ids of the
+ * trace. The cost of that knowledge is that such a policy never wastes a
+ * prefetch on a key the trace never requests; a real prefetcher would.
+ */
+export interface KeyDictionary {
+  /** Number of distinct keys; ids run from 0 to `size - 1`. */
+  readonly size: number;
+  /** Key text of an id; throws a `RangeError` for an id out of range. */
+  textOf(keyId: number): string;
+  /** Id of a key text, or `undefined` when the trace never requests it. */
+  idOf(text: string): number | undefined;
 }
 
 /** Batch predictions that the engine computes before the replay. */
@@ -69,9 +100,11 @@ export interface BatchPrediction {
   readonly historyWindow: number;
   /**
    * Predicts from `count` windows of past key ids, each `historyWindow`
-   * long, oldest first, padded with -1 before the trace starts. The windows
-   * contain only keys up to and including the request they follow, so a
-   * batch predictor cannot see the future.
+   * long, oldest first, padded with -1 before the trace starts. Window i
+   * holds the keys up to and including request i, and its prediction may
+   * serve request i only: every window arrives before the replay starts,
+   * so window i + 1 reveals the key of request i + 1. `simulate
+   * check-policy` fails a policy that uses a later window.
    */
   predictBatch(windows: Int32Array, count: number): Promise<void>;
 }
@@ -92,8 +125,21 @@ export interface PolicyReport {
 
 /**
  * A cache policy under test: it observes each request and answers with keys
- * to prefetch. The cache itself is the engine's LRU; a policy never reads
- * files, never sees future requests and never changes the cache directly.
+ * to prefetch. The cache itself is the engine's LRU.
+ *
+ * What a policy receives: the training part of the trace and the key
+ * dictionary once in `prepare`; then, in trace order, each request with its
+ * outcome and the simulated clock (`onRequest`) and each eviction
+ * (`onEvict`). What it returns: key ids pushed to the `PrefetchSink`, each
+ * with an optional confidence. What it may not do: read files or the
+ * network, keep state between two instances (for example in module-level
+ * variables: a later replay would then know an earlier replay's future),
+ * use a batch window for any request but its own, or change the cache
+ * other than by pushing prefetches. `simulate` hands a policy no reference
+ * to the trace, the engine or the cache (see `IsolatedPolicy`). Files and
+ * module state stay within reach, so `simulate check-policy` also replays
+ * two traces that share a beginning and fails a policy whose decisions on
+ * that beginning differ, whatever the channel it used.
  */
 export interface Policy {
   /** Label for reports: the policy id plus any non-default parameters. */
@@ -115,12 +161,23 @@ export interface Policy {
   dispose?(): void;
 }
 
-/** A read-only view of the first `trainEnd` requests of `trace`. */
+/** Copies the first `trainEnd` requests of `trace` into a `TrainingView`. */
 export function trainingView(trace: Trace, trainEnd: number): TrainingView {
+  const keyIds = trace.keyIds.slice(0, trainEnd);
   return {
     length: trainEnd,
-    keyIds: trace.keyIds.subarray(0, trainEnd),
-    keys: trace.keys,
+    keyIds,
+    keys: trace.keys.slice(0, prefixKeyCount(keyIds)),
     keySpace: trace.keys.length,
   };
+}
+
+/**
+ * Number of distinct keys in a trace prefix. Trace ids are dense in order
+ * of first request, so the prefix contains exactly ids 0 to the largest one.
+ */
+export function prefixKeyCount(prefixKeyIds: Uint32Array): number {
+  let largest = -1;
+  for (const keyId of prefixKeyIds) if (keyId > largest) largest = keyId;
+  return largest + 1;
 }

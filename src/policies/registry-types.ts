@@ -41,3 +41,17 @@ export interface CreateOptions {
   /** The whole trace, handed only to entries marked `isBound`. */
   readonly boundTrace?: Trace;
 }
+
+/**
+ * The default export of a policy module given to `--policy ./file.ts`:
+ * a `PolicyEntry` whose `id`, `summary` and `params` may be left out. The id
+ * then comes from the file name (`my-policy.ts` → `my-policy`); it names the
+ * policy in `--param id.key=value` and, with any non-default parameters, in
+ * reports.
+ */
+export interface PolicyModule {
+  readonly id?: string;
+  readonly summary?: string;
+  readonly params?: readonly ParamSpec[];
+  create(options: CreateOptions): Policy;
+}

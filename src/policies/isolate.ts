@@ -1,0 +1,216 @@
+/**
+ * The boundary between the engine and a policy. The engine's key ids are
+ * dense in order of first request, so id "largest seen + 1" would name the
+ * next new key before it is requested. A policy therefore sees its own ids:
+ * keys of the training part keep theirs, later keys are numbered in order
+ * of key text. The boundary also hands the policy a fresh event object and
+ * sink (never the engine itself) and rejects pushes of ids the trace lacks.
+ */
+import { PolicyContractError } from '../errors.js';
+import type { Trace } from '../trace/trace.js';
+import {
+  Outcome,
+  prefixKeyCount,
+  trainingView,
+  type BatchPrediction,
+  type KeyDictionary,
+  type Policy,
+  type PolicyReport,
+  type PrefetchSink,
+  type RequestEvent,
+} from './policy.js';
+
+/** Translation between engine key ids and the ids a policy sees. */
+interface KeyIdMap {
+  readonly toPolicy: Uint32Array;
+  readonly toEngine: Uint32Array;
+  readonly dictionary: KeyDictionary;
+}
+
+/**
+ * Maps are built once per trace and training length, because sorting the
+ * key texts costs O(n log n) and every policy and capacity of a run shares
+ * one split.
+ */
+const keyIdMaps = new WeakMap<Trace, Map<number, KeyIdMap>>();
+
+function keyIdMapFor(trace: Trace, trainEnd: number): KeyIdMap {
+  let byTrainEnd = keyIdMaps.get(trace);
+  if (byTrainEnd === undefined) {
+    byTrainEnd = new Map();
+    keyIdMaps.set(trace, byTrainEnd);
+  }
+  let map = byTrainEnd.get(trainEnd);
+  if (map === undefined) {
+    map = buildKeyIdMap(trace, trainEnd);
+    byTrainEnd.set(trainEnd, map);
+  }
+  return map;
+}
+
+function buildKeyIdMap(trace: Trace, trainEnd: number): KeyIdMap {
+  const keys = trace.keys;
+  const trainingKeys = prefixKeyCount(trace.keyIds.subarray(0, trainEnd));
+  const later = Array.from(
+    { length: keys.length - trainingKeys },
+    (_, i) => trainingKeys + i,
+  );
+  // Code-unit order: cheap, and independent of locale and of the trace.
+  later.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+  const toEngine = new Uint32Array(keys.length);
+  const toPolicy = new Uint32Array(keys.length);
+  for (let id = 0; id < trainingKeys; id++) {
+    toEngine[id] = id;
+    toPolicy[id] = id;
+  }
+  later.forEach((engineId, i) => {
+    toEngine[trainingKeys + i] = engineId;
+    toPolicy[engineId] = trainingKeys + i;
+  });
+  return { toPolicy, toEngine, dictionary: dictionaryOf(keys, toPolicy, toEngine) };
+}
+
+function dictionaryOf(
+  keys: readonly string[],
+  toPolicy: Uint32Array,
+  toEngine: Uint32Array,
+): KeyDictionary {
+  // Built on the first lookup: most policies never call idOf.
+  let engineIdOf: Map<string, number> | undefined;
+  return {
+    size: keys.length,
+    textOf(keyId: number): string {
+      if (!isKeyId(keyId, keys.length)) {
+        throw new RangeError(
+          `key id ${keyId} is out of range; ids run from 0 to ${keys.length - 1}`,
+        );
+      }
+      return keys[toEngine[keyId]];
+    },
+    idOf(text: string): number | undefined {
+      engineIdOf ??= new Map(keys.map((key, id) => [key, id]));
+      const engineId = engineIdOf.get(text);
+      return engineId === undefined ? undefined : toPolicy[engineId];
+    },
+  };
+}
+
+/**
+ * Engine ids unchanged, for bounds: they read the whole trace by design,
+ * so hiding the order of first requests from them would hide nothing.
+ */
+function identityKeyIdMap(trace: Trace): KeyIdMap {
+  const ids = Uint32Array.from({ length: trace.keys.length }, (_, id) => id);
+  return { toPolicy: ids, toEngine: ids, dictionary: dictionaryOf(trace.keys, ids, ids) };
+}
+
+function isKeyId(keyId: number, keySpace: number): boolean {
+  return Number.isInteger(keyId) && keyId >= 0 && keyId < keySpace;
+}
+
+/**
+ * A policy behind the boundary, as the engine and `simulate` drive it. It
+ * has `runPrepare` in place of `prepare`, because the boundary, not the
+ * caller, builds what the policy may see.
+ */
+export class IsolatedPolicy implements Policy {
+  readonly label: string;
+  readonly batch?: BatchPrediction;
+  /** Present only when the inner policy has it, so the engine can skip it. */
+  readonly onRequest?: (request: RequestEvent, prefetch: PrefetchSink) => void;
+  readonly #inner: Policy;
+  readonly #trace: Trace;
+  readonly #trainEnd: number;
+  readonly #ids: KeyIdMap;
+  readonly #event: RequestEvent = {
+    index: 0,
+    keyId: 0,
+    time: 0,
+    sizeBytes: 0,
+    outcome: Outcome.Miss,
+    isScored: false,
+  };
+  readonly #sink: PrefetchSink;
+  #engineSink: PrefetchSink | undefined;
+
+  /** `isBound` keeps engine ids for bounds, which may see the future. */
+  constructor(policy: Policy, trace: Trace, trainEnd: number, isBound = false) {
+    this.#inner = policy;
+    this.#trace = trace;
+    this.#trainEnd = trainEnd;
+    this.#ids = isBound ? identityKeyIdMap(trace) : keyIdMapFor(trace, trainEnd);
+    this.label = policy.label;
+    this.#sink = { push: (keyId, confidence) => this.#push(keyId, confidence) };
+    if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
+    if (policy.onRequest !== undefined) {
+      this.onRequest = (request, prefetch) => this.#forward(request, prefetch);
+    }
+  }
+
+  /** Hands the policy the training part and the key dictionary. */
+  async runPrepare(options: {
+    seed: number;
+    log: (message: string) => void;
+  }): Promise<void> {
+    await this.#inner.prepare?.({
+      training: trainingView(this.#trace, this.#trainEnd),
+      dictionary: this.#ids.dictionary,
+      seed: options.seed,
+      log: options.log,
+    });
+  }
+
+  #forward(request: RequestEvent, prefetch: PrefetchSink): void {
+    const event = this.#event;
+    event.index = request.index;
+    event.keyId = this.#ids.toPolicy[request.keyId];
+    event.time = request.time;
+    event.sizeBytes = request.sizeBytes;
+    event.outcome = request.outcome;
+    event.isScored = request.isScored;
+    this.#engineSink = prefetch;
+    this.#inner.onRequest!(event, this.#sink);
+  }
+
+  onEvict(keyId: number): void {
+    this.#inner.onEvict?.(this.#ids.toPolicy[keyId]);
+  }
+
+  report(): PolicyReport {
+    return this.#inner.report?.() ?? {};
+  }
+
+  dispose(): void {
+    this.#inner.dispose?.();
+  }
+
+  #push(keyId: number, confidence: number | undefined): void {
+    const where = `policy ${this.label}, after request ${this.#event.index}`;
+    if (!isKeyId(keyId, this.#ids.toEngine.length)) {
+      throw new PolicyContractError(
+        `${where}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#ids.toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
+      );
+    }
+    if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
+      throw new PolicyContractError(
+        `${where}: pushed confidence ${confidence}, which is outside [0, 1]; push a probability or leave it out`,
+      );
+    }
+    this.#engineSink?.push(this.#ids.toEngine[keyId], confidence);
+  }
+
+  #translatedBatch(batch: BatchPrediction): BatchPrediction {
+    const toPolicy = this.#ids.toPolicy;
+    return {
+      historyWindow: batch.historyWindow,
+      predictBatch(windows: Int32Array, count: number): Promise<void> {
+        const translated = new Int32Array(windows.length);
+        for (let i = 0; i < windows.length; i++) {
+          const keyId = windows[i];
+          translated[i] = keyId < 0 ? keyId : toPolicy[keyId];
+        }
+        return batch.predictBatch(translated, count);
+      },
+    };
+  }
+}
