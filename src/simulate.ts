@@ -37,6 +37,8 @@ export interface PolicyRun {
   counters: ReplayCounters;
   /** Outcome code of each scored request (see `Outcome`). */
   outcomes: Uint8Array;
+  /** Prefetches issued after each scored request. */
+  issuedPrefetchesPerRequest: Uint32Array;
   /** Sampled wall time of the policy's per-request hook, in ms. */
   onRequestMs: Float64Array;
   /** Costs the policy measured itself (training, batched prediction). */
@@ -135,6 +137,7 @@ function replay(
     capacity,
     counters: result.counters,
     outcomes: result.outcomes,
+    issuedPrefetchesPerRequest: result.issuedPrefetchesPerRequest,
     onRequestMs: result.onRequestMs,
     policyReport: policy.report?.() ?? {},
     replayMs: result.replayMs,

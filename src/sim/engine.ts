@@ -29,6 +29,11 @@ export interface ReplayResult {
   counters: ReplayCounters;
   /** Outcome code of each scored request, in trace order. */
   outcomes: Uint8Array;
+  /**
+   * Prefetches issued after each scored request, in trace order, so that
+   * backend fetches per metrics window are misses plus these.
+   */
+  issuedPrefetchesPerRequest: Uint32Array;
   /** Sampled wall time of `onRequest` calls, in milliseconds. */
   onRequestMs: Float64Array;
   /** Wall time of the whole replay loop, in milliseconds. */
@@ -63,6 +68,7 @@ export class ReplayEngine implements PrefetchSink {
   #clock = -Infinity;
   #isScored = false;
   #prediction = -1;
+  #issuedPerRequest = new Uint32Array(0);
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -94,6 +100,7 @@ export class ReplayEngine implements PrefetchSink {
       this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY;
     const scoredCount = Math.max(0, trace.length - scoredStart);
     const outcomes = new Uint8Array(scoredCount);
+    this.#issuedPerRequest = new Uint32Array(scoredCount);
     const samples = new Float64Array(Math.ceil(scoredCount / sampleEvery));
     let sampleCount = 0;
     const started = performance.now();
@@ -114,6 +121,7 @@ export class ReplayEngine implements PrefetchSink {
     return {
       counters: this.#counters,
       outcomes,
+      issuedPrefetchesPerRequest: this.#issuedPerRequest,
       onRequestMs: samples.slice(0, sampleCount),
       replayMs: performance.now() - started,
     };
@@ -198,6 +206,7 @@ export class ReplayEngine implements PrefetchSink {
       return;
     }
     counters.issuedPrefetches++;
+    this.#issuedPerRequest[this.#event.index - this.#options.scoredStart]++;
     const start = this.#clock + this.#options.predictionLatency;
     this.#startFetch(keyId, start, true);
   }
