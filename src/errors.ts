@@ -48,3 +48,10 @@ export class TrainingError extends SimulatorError {
     super('TRAINING_FAILED', message);
   }
 }
+
+/** A results JSON file that is missing, not JSON, or not a report's. */
+export class ResultsFileError extends SimulatorError {
+  constructor(message: string) {
+    super('RESULTS_FILE', message);
+  }
+}
