@@ -8,6 +8,7 @@ import { PATTERNS } from '../trace/generate.js';
 import { TRACE_FORMATS } from '../trace/read.js';
 import { POLICIES } from '../policies/registry.js';
 import { runGenerate } from './generate-command.js';
+import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
@@ -35,7 +36,15 @@ function simulateOptions(cli: Argv) {
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
     .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
-    .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' });
+    .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' })
+    .option('baseline', { type: 'string', default: 'lru', describe: 'policy id every other policy is compared with' })
+    .option('windows', { type: 'number', default: 50, describe: 'consecutive windows the scored requests are cut into for paired comparison' })
+    .option('bootstrap', { type: 'number', default: 2000, describe: 'bootstrap resamples behind each 95% interval' })
+    .option('min-gain', { type: 'string', describe: 'least hit-ratio gain over the baseline for a rollout, in points (default 1pt; off)' })
+    .option('max-backend-load', { type: 'string', describe: 'most backend fetches relative to the baseline (default 1.3; off)' })
+    .option('max-prediction-p99', { type: 'string', describe: 'most 99th-percentile time of one prediction (default 1ms; off)' })
+    .option('max-waste', { type: 'string', describe: 'most share of issued prefetches evicted unused (default 0.5; off)' })
+    .option('workers', { type: 'number', describe: 'worker threads for the policy and cache-size runs (default: the cores available)' });
 }
 
 /** Builds the yargs program; `run` resolves to the exit code. */
@@ -58,6 +67,13 @@ export function createCli(argv: string[], io: CliIo) {
         .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
       async (args) => {
         await runGenerate(args as never, io).catch(fail);
+      })
+    .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
+      cli
+        .positional('results', { type: 'string', demandOption: true, describe: 'the .json file written beside a report' })
+        .option('out', { type: 'string', describe: 'markdown path (default: the JSON path with .md)' }),
+      async (args) => {
+        await runReport(args as unknown as ReportArgs, io).catch(fail);
       })
     .strict()
     .exitProcess(false)
