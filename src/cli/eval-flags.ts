@@ -14,7 +14,7 @@ export interface EvalArgs {
   seed: number;
 }
 
-/** Fewest bootstrap resamples that give 2.5% and 97.5% quantiles some support. */
+/** Minimum bootstrap resamples, so that the 2.5% and 97.5% quantiles rest on a few. */
 const MIN_BOOTSTRAP = 100;
 const OFF = 'off';
 

@@ -40,10 +40,10 @@ function simulateOptions(cli: Argv) {
     .option('baseline', { type: 'string', default: 'lru', describe: 'policy id every other policy is compared with' })
     .option('windows', { type: 'number', default: 50, describe: 'consecutive windows the scored requests are cut into for paired comparison' })
     .option('bootstrap', { type: 'number', default: 2000, describe: 'bootstrap resamples behind each 95% interval' })
-    .option('min-gain', { type: 'string', describe: 'least hit-ratio gain over the baseline for a rollout, in points (default 1pt; off)' })
-    .option('max-backend-load', { type: 'string', describe: 'most backend fetches relative to the baseline (default 1.3; off)' })
-    .option('max-prediction-p99', { type: 'string', describe: 'most 99th-percentile time of one prediction (default 1ms; off)' })
-    .option('max-waste', { type: 'string', describe: 'most share of issued prefetches evicted unused (default 0.5; off)' })
+    .option('min-gain', { type: 'string', describe: 'minimum hit-ratio gain over the baseline for a rollout, in points (default 1pt; off)' })
+    .option('max-backend-load', { type: 'string', describe: 'maximum backend fetches relative to the baseline (default 1.3; off)' })
+    .option('max-prediction-p99', { type: 'string', describe: 'maximum 99th-percentile time of one prediction (default 1ms; off)' })
+    .option('max-waste', { type: 'string', describe: 'maximum share of issued prefetches evicted unused (default 0.5; off)' })
     .option('workers', { type: 'number', describe: 'worker threads for the policy and cache-size runs (default: the cores available)' });
 }
 

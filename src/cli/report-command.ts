@@ -19,10 +19,10 @@ export async function runReport(args: ReportArgs, io: CliIo): Promise<void> {
   const parsed = parseJson(args.results, text);
   const { data, problems } = checkReportData(parsed);
   if (data === null) {
-    const shown = problems.slice(0, 5).join('; ');
+    const firstProblems = problems.slice(0, 5).join('; ');
     const more = problems.length > 5 ? `; and ${problems.length - 5} more` : '';
     throw new ResultsFileError(
-      `${args.results}: not a report JSON file of this version: ${shown}${more}; give the .json file that simulate wrote beside a report`,
+      `${args.results}: not a report JSON file of this version: ${firstProblems}${more}; give the .json file that simulate wrote beside a report`,
     );
   }
   const out = args.out ?? args.results.replace(/\.json$/i, '') + '.md';

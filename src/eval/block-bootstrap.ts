@@ -14,9 +14,9 @@ export interface BlockBootstrapOptions {
 /**
  * Block length for `windowCount` windows: the cube root of the count,
  * rounded, at least 1. Politis and White's rule for the optimal block
- * length grows as n^(1/3) (documented with `optimal_block_length` of the
- * Python `arch` package); this keeps that growth with a constant of 1
- * instead of estimating the constant from the autocorrelations.
+ * length grows as n^(1/3), as documented with `optimal_block_length` of
+ * the Python `arch` package. This keeps that growth but uses a constant of
+ * 1 instead of estimating the constant from the autocorrelations.
  *
  * @example
  * defaultBlockLength(50); // => 4

@@ -5,7 +5,7 @@ export interface CurvePoint {
   missRatio: number;
 }
 
-/** Where a miss ratio falls on the baseline's miss-ratio curve. */
+/** Position of a miss ratio on the baseline's miss-ratio curve. */
 export interface EquivalentCapacity {
   /**
    * `interpolated`: between two swept capacities, or on one. `below`: the

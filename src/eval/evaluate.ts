@@ -20,9 +20,9 @@ import { windowBounds } from './window-bounds.js';
 import { windowCounts, type WindowCounts } from './window-counts.js';
 
 /**
- * Policies that are bounds on what is possible (a prefetcher that knows
- * the next request, Belady's eviction), not candidates: reports mark them
- * and give them no verdict.
+ * Policies that are bounds on what is possible (a prefetcher given the
+ * next request, Belady's eviction) rather than candidates. Reports mark
+ * them and give them no verdict.
  */
 export const BOUND_POLICY_IDS: readonly string[] = ['oracle', 'belady'];
 
@@ -108,7 +108,7 @@ const DEFAULT_CONFIDENCE_LEVEL = 0.95;
 
 /**
  * Compares every candidate with the baseline at each capacity, window by
- * window, with bootstrap intervals, guardrails and a verdict; adds the
+ * window, with bootstrap intervals, guardrails and a verdict. Adds the
  * miss-ratio curves of a capacity sweep.
  *
  * @throws {BadOptionError} when there are more windows than scored requests

@@ -11,13 +11,13 @@ export type GuardrailName = (typeof GUARDRAIL_NAMES)[number];
 
 /** Limits a candidate must meet to be rolled out; null turns one off. */
 export interface GuardrailLimits {
-  /** Least hit-ratio gain over the baseline, in percentage points. */
+  /** Minimum hit-ratio gain over the baseline, in percentage points. */
   minGainPoints: number | null;
-  /** Most backend fetches relative to the baseline's (1.3 = 30% more). */
+  /** Maximum backend fetches relative to the baseline's (1.3 = 30% more). */
   maxBackendLoad: number | null;
-  /** Most 99th-percentile time of one prediction, in milliseconds. */
+  /** Maximum 99th-percentile time of one prediction, in milliseconds. */
   maxPredictionP99Ms: number | null;
-  /** Most share of issued prefetches evicted unused, in [0, 1]. */
+  /** Maximum share of issued prefetches evicted unused, in [0, 1]. */
   maxWaste: number | null;
 }
 
@@ -30,11 +30,11 @@ export const DEFAULT_GUARDRAILS: Readonly<GuardrailLimits> = {
 };
 
 /**
- * Result of one guardrail: `pass` and `fail` when the whole interval (or
- * the measured value, for a guardrail without one) is on one side of the
- * limit; `uncertain` when the interval contains the limit; `not measured`
- * when there was nothing to measure (no prefetch issued, no timing
- * sample); `off` when the limit was turned off.
+ * Result of one guardrail. `pass` and `fail` mean the whole interval, or
+ * the measured value for a guardrail without one, is on one side of the
+ * limit. `uncertain` means the interval contains the limit. `not measured`
+ * means there was nothing to measure (no prefetch issued, no timing
+ * sample), and `off` that the limit was turned off.
  */
 export type GuardrailStatus =
   | 'pass'
@@ -75,9 +75,11 @@ export function checkAtLeast(
   isDefault: boolean,
   value: GuardedValue,
 ): GuardrailCheck {
-  return check(name, limit, isDefault, value, (least, lower, upper) =>
-    lower > least ? 'pass' : upper < least ? 'fail' : 'uncertain',
-  );
+  return check(name, limit, isDefault, value, (minimum, lower, upper) => {
+    if (lower > minimum) return 'pass';
+    if (upper < minimum) return 'fail';
+    return 'uncertain';
+  });
 }
 
 /**
@@ -95,9 +97,11 @@ export function checkAtMost(
   isDefault: boolean,
   value: GuardedValue,
 ): GuardrailCheck {
-  return check(name, limit, isDefault, value, (most, lower, upper) =>
-    upper <= most ? 'pass' : lower > most ? 'fail' : 'uncertain',
-  );
+  return check(name, limit, isDefault, value, (maximum, lower, upper) => {
+    if (upper <= maximum) return 'pass';
+    if (lower > maximum) return 'fail';
+    return 'uncertain';
+  });
 }
 
 function check(

@@ -14,7 +14,7 @@ export interface PredictionOverhead {
    * per-request hook, which is where a heuristic predicts.
    */
   percentiles: PredictionPercentiles | null;
-  /** Which measurement the percentiles come from. */
+  /** Measurement the percentiles come from. */
   percentileSource: 'single predictions' | 'per-request hook';
   /** Mean policy time per scored request: batched share plus hook, in ms. */
   meanMsPerRequest: number | null;

@@ -29,7 +29,7 @@ export interface Sweep {
   unit: 'objects' | 'bytes' | null;
   curves: SweepCurve[];
   equivalents: SweepEquivalent[];
-  /** Why curves or equivalents are missing; null when none are. */
+  /** Reason that curves or equivalents are missing; null when none are. */
   note: string | null;
 }
 

@@ -1,6 +1,6 @@
 import type { GuardrailCheck, GuardrailName } from './guardrails.js';
 
-/** What to do with a candidate policy. */
+/** Decision on a candidate policy. */
 export type Decision = 'roll out' | 'do not roll out' | 'inconclusive';
 
 /** The decision and the guardrails that drove it. */

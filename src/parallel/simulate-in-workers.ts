@@ -146,7 +146,7 @@ function errorOf(failure: WorkerFailure): Error {
 }
 
 /**
- * The compiled worker entry. Node 20 cannot start a worker from TypeScript,
+ * Finds the compiled worker entry. Node 20 cannot start a worker from TypeScript,
  * so when this module runs as TypeScript source (under vitest) the build in
  * dist/ is used.
  */

@@ -107,7 +107,7 @@ function missRatioCurves(data: ReportData): TopLevelSpec | null {
   };
 }
 
-/** What became of the issued prefetches, in the order bars stack them. */
+/** Outcomes of issued prefetches, in the order the bars stack them. */
 const PREFETCH_OUTCOMES = [
   'useful, in time',
   'useful, late',

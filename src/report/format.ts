@@ -26,14 +26,14 @@ export function grouped(value: number): string {
   return fraction === undefined ? withCommas : `${withCommas}.${fraction}`;
 }
 
-/** A limit as the user would type it: `1.3`, `0.5`, `1`. */
+/** Formats a limit as the user would type it: `1.3`, `0.5`, `1`. */
 export function compact(value: number): string {
   return String(Number(value.toFixed(4)));
 }
 
 /**
- * A duration given in milliseconds, in the unit that keeps it readable:
- * `1.2 s`, `3.40 ms`, `1.08 µs`; n/a for null.
+ * Formats a duration given in milliseconds in the unit that keeps it
+ * readable: `1.2 s`, `3.40 ms`, `1.08 µs`, or n/a for null.
  */
 export function duration(ms: number | null): string {
   if (ms === null) return NOT_APPLICABLE;

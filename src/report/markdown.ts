@@ -22,11 +22,18 @@ export interface ChartFiles {
 
 const isNumberColumn = (column: number) => column > 0;
 
-/** The one-line-per-run summary for stdout. */
+/** Verdict column of the stdout table: the decision, or the run's role. */
+function verdictOf(data: ReportData, run: RunEvaluation): string {
+  const comparison = data.comparisons.find(
+    (c) => c.candidate === run.label && c.capacity.label === run.capacity.label,
+  );
+  if (comparison !== undefined) return comparison.verdict.decision;
+  if (run.isBaseline) return 'baseline';
+  return run.isBound ? 'bound' : '';
+}
+
+/** Renders the one-line-per-run summary for stdout. */
 export function renderTextTable(data: ReportData): string {
-  const verdictOf = (run: RunEvaluation) =>
-    data.comparisons.find((c) => c.candidate === run.label && c.capacity.label === run.capacity.label)?.verdict
-      .decision ?? (run.isBaseline ? 'baseline' : run.isBound ? 'bound' : '');
   const cells: Cells = [
     ['policy', 'capacity', 'hit ratio', 'miss ratio', 'gain (pt)', 'backend load', 'prefetches', 'accuracy', 'evicted unused', 'p99', 'verdict'],
     ...data.runs.map((run) => {
@@ -42,7 +49,7 @@ export function renderTextTable(data: ReportData): string {
         fixed(run.metrics.prefetchAccuracy, 4),
         String(run.counters.wastedPrefetches),
         duration(run.overhead.percentiles?.p99Ms ?? null),
-        verdictOf(run),
+        verdictOf(data, run),
       ];
     }),
   ];

@@ -7,7 +7,7 @@ import { verdictReason } from './verdict-text.js';
 /** Version of the JSON layout; raised when a field changes meaning. */
 export const REPORT_SCHEMA_VERSION = 1;
 
-/** What is needed to run the same simulation again and get the same numbers. */
+/** Facts needed to run the same simulation again and get the same numbers. */
 export interface Reproducibility extends MachineFacts {
   /** The command line as typed. */
   command: string;

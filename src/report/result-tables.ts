@@ -27,19 +27,31 @@ function interval(value: number | null, lower: number | null, upper: number | nu
   return `${format(value)} (${format(lower)} to ${format(upper)})`;
 }
 
+function gainCell(run: RunEvaluation, comparison?: ReportComparison): string {
+  if (run.isBaseline) return '0.00';
+  if (comparison === undefined) return NOT_APPLICABLE;
+  const { estimate, lower, upper } = comparison.hitRatioGainPoints;
+  return interval(estimate, lower, upper, (v) => signed(v, 2));
+}
+
+function loadCell(run: RunEvaluation, comparison?: ReportComparison): string {
+  if (run.isBaseline) return '1.00';
+  if (comparison === undefined) return fixed(run.metrics.backendLoad, 2);
+  const { estimate, lower, upper } = comparison.backendLoad;
+  return interval(estimate, lower, upper, (v) => fixed(v, 2));
+}
+
 /** Rows of the side-by-side table: a metric name and its cell per run. */
 const METRIC_ROWS: readonly [string, (run: RunEvaluation, comparison?: ReportComparison) => string][] = [
   ['hit ratio', (r) => fixed(r.metrics.hitRatio, 4)],
   ['miss ratio', (r) => fixed(r.metrics.missRatio, 4)],
-  ['gain vs baseline, pt (95% interval)', (r, c) =>
-    r.isBaseline ? '0.00' : c === undefined ? NOT_APPLICABLE : interval(c.hitRatioGainPoints.estimate, c.hitRatioGainPoints.lower, c.hitRatioGainPoints.upper, (v) => signed(v, 2))],
+  ['gain vs baseline, pt (95% interval)', gainCell],
   ['byte hit ratio', (r) => fixed(r.metrics.byteHitRatio, 4)],
   ['hits', (r) => grouped(r.counters.hits)],
   ['delayed hits', (r) => grouped(r.counters.delayedHits)],
   ['misses', (r) => grouped(r.counters.misses)],
   ['backend fetches', (r) => grouped(r.counters.fetches)],
-  ['backend load vs baseline (95% interval)', (r, c) =>
-    r.isBaseline ? '1.00' : c === undefined ? fixed(r.metrics.backendLoad, 2) : interval(c.backendLoad.estimate, c.backendLoad.lower, c.backendLoad.upper, (v) => fixed(v, 2))],
+  ['backend load vs baseline (95% interval)', loadCell],
   ['prefetches issued', (r) => grouped(r.counters.issuedPrefetches)],
   ['prefetch accuracy', (r) => fixed(r.metrics.prefetchAccuracy, 4)],
   ['prefetch coverage', (r) => fixed(r.metrics.prefetchCoverage, 4)],
@@ -63,7 +75,7 @@ export function metricsTable(data: ReportData, capacity: string): Cells {
   ];
 }
 
-/** One row per candidate and guardrail: limit, observed value, interval, result. */
+/** Lists each guardrail of each candidate: limit, observed value, interval, result. */
 export function guardrailTable(data: ReportData): Cells {
   const rows = data.comparisons.flatMap((c) =>
     c.guardrails.map((check) => [
@@ -173,7 +185,7 @@ export function equivalentSentences(data: ReportData): string[] {
   });
 }
 
-/** The guardrail limits in one line, each marked default or set. */
+/** Formats the guardrail limits on one line, each marked when it is the default. */
 export function limitsLine(data: ReportData): string {
   const g = data.settings.guardrails;
   const isDefault = (name: keyof typeof g) => (data.settings.defaultGuardrails.includes(name) ? ' (default)' : '');

@@ -2,7 +2,7 @@ import type { Comparison } from '../eval/evaluate.js';
 import type { GuardrailCheck, GuardrailName } from '../eval/guardrails.js';
 import { compact, duration, fixed, signed } from './format.js';
 
-/** How each guardrail is named and its numbers written in sentences. */
+/** Subject and number formats of each guardrail in sentences. */
 const WORDING: Record<
   GuardrailName,
   { subject: string; value: (v: number) => string; limit: (v: number) => string }
@@ -41,20 +41,20 @@ export function intervalText(check: GuardrailCheck): string | null {
   return `${value(check.lower)} to ${value(check.upper)}`;
 }
 
-/** The observed value in the guardrail's units, n/a when not measured. */
+/** Formats the observed value in the guardrail's units; n/a when not measured. */
 export function observedText(check: GuardrailCheck): string {
   return check.observed === null ? 'n/a' : WORDING[check.name].value(check.observed);
 }
 
-/** The limit as a phrase: `1 pt minimum`, `1.3× limit`, `off`. */
+/** Formats the limit as a phrase: `1 pt minimum`, `1.3× limit`, `off`. */
 export function limitText(check: GuardrailCheck): string {
   return check.limit === null ? 'off' : WORDING[check.name].limit(check.limit);
 }
 
 /**
- * One sentence that explains a verdict: the failed guardrails and by how
- * much, or the intervals that contain their limits, or the gain of a
- * candidate that met every guardrail.
+ * Writes one sentence that explains a verdict. It names the failed
+ * guardrails and by how much, or the intervals that contain their limits,
+ * or the gain of a candidate that met every guardrail.
  */
 export function verdictReason(comparison: Comparison, level: number): string {
   const percent = `${Math.round(level * 100)}%`;

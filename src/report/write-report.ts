@@ -28,7 +28,7 @@ export function reportPaths(markdownPath: string): ReportPaths {
   };
 }
 
-/** JSON text of report data, as the file beside the report holds it. */
+/** Formats report data as the text of the JSON file beside the report. */
 export function reportJson(data: ReportData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
@@ -36,8 +36,8 @@ export function reportJson(data: ReportData): string {
 /**
  * Renders the markdown and the charts (and the JSON file, when
  * `includeJson`) and writes them beside `markdownPath`. Everything is
- * rendered before the first file is written; each file is written under a
- * temporary name and renamed, and when a write fails the files this call
+ * rendered before the first file is written. Each file is written under a
+ * temporary name and renamed. When a write fails, the files this call
  * already wrote are removed, so no half report is left behind. A chart
  * that is not drawn this time is removed, so no stale one stays beside the
  * report.

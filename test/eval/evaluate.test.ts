@@ -60,7 +60,7 @@ describe('evaluate', () => {
     const candidate = evaluation.runs[1];
     const gain = evaluation.comparisons[0].hitRatioGainPoints;
     const scored = result.trace.scoredRequests;
-    // Each window holds scored / windows requests here, so the overall gain
+    // Each window contains scored / windows requests here, so the overall gain
     // is the mean of the per-window gains.
     const meanWindowGain = gain.windowValues.reduce((s, v) => s! + v!, 0)! / options.windows;
     expect(scored % options.windows).toBe(0);

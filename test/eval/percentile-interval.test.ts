@@ -3,7 +3,7 @@ import { percentileInterval } from '../../src/eval/percentile-interval.js';
 
 describe('percentileInterval', () => {
   it('matches numpy percentile with linear interpolation', () => {
-    // numpy.percentile(range(1, 11), [5, 95]) → [1.45, 9.55]: the index is
+    // numpy 2.4: numpy.percentile(range(1, 11), [5, 95]) → [1.45, 9.55]; the index is
     // (n - 1) * p = 0.45 and 8.55, interpolated between neighbours.
     const values = Float64Array.of(7, 3, 10, 1, 5, 9, 2, 8, 4, 6);
     const interval = percentileInterval(values, 0.9);
