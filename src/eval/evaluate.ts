@@ -243,6 +243,9 @@ function guardrailChecks(
   const limits = settings.guardrails;
   const isDefault = (name: keyof GuardrailLimits) =>
     settings.defaultGuardrails.includes(name);
+  // TODO: prediction p99 and waste are checked on their measured values
+  // without an interval, because the engine records neither per metrics
+  // window; a value close to its limit can flip the verdict between runs.
   const pointValue = (estimate: number | null) => ({
     estimate,
     lower: null,

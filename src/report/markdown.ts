@@ -174,7 +174,7 @@ function prefetchOutcomes(charts: ChartFiles): string[] {
 function overhead(data: ReportData): string[] {
   return [
     '## Prediction overhead',
-    'Wall-clock times of this run on the machine above. Percentiles come from timed single predictions where the policy reports them, otherwise from the sampled time of its per-request hook (one request in 8). Mean per request adds the policy\'s batched prediction time, amortised.',
+    'Wall-clock times of this run on the machine above. Percentiles come from timed single predictions where the policy reports them, otherwise from the sampled time of its per-request hook. Mean per request adds the policy\'s batched prediction time, amortised.',
     markdownTable(overheadTable(data), (c) => c >= 2 && c <= 10),
     ...policyNotes(data),
   ];
