@@ -245,7 +245,7 @@ function guardrailChecks(
     settings.defaultGuardrails.includes(name);
   // TODO: prediction p99 and waste are checked on their measured values
   // without an interval, because the engine records neither per metrics
-  // window; a value close to its limit can flip the verdict between runs.
+  // window. A value close to its limit can flip the verdict between runs.
   const pointValue = (estimate: number | null) => ({
     estimate,
     lower: null,
