@@ -75,3 +75,10 @@ export class PolicyCheckError extends SimulatorError {
     super('POLICY_CHECK', message);
   }
 }
+
+/** A results JSON file that is missing, not JSON, or not a report's. */
+export class ResultsFileError extends SimulatorError {
+  constructor(message: string) {
+    super('RESULTS_FILE', message);
+  }
+}

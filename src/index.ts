@@ -62,12 +62,11 @@ export {
   type CheckOptions,
   type CheckResult,
 } from './policies/conformance.js';
-export {
-  renderMarkdownTable,
-  renderReport,
-  renderTextTable,
-  type ReportContext,
-} from './report/markdown.js';
+export { renderMarkdown, renderTextTable } from './report/markdown.js';
+export { buildReportData, type ReportData } from './report/report-data.js';
+export { writeReport } from './report/write-report.js';
+export { evaluate, type Evaluation, type EvaluationOptions } from './eval/evaluate.js';
+export { simulateInWorkers } from './parallel/simulate-in-workers.js';
 export {
   BadOptionError,
   BadParameterError,

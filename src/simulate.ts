@@ -52,7 +52,7 @@ export interface PolicyRun {
   /** Outcome code of each scored request (see `Outcome`). */
   outcomes: Uint8Array;
   /** Prefetches issued after each scored request. */
-  prefetchesIssued: Uint8Array;
+  issuedPrefetchesPerRequest: Uint32Array;
   /** Wait of each scored request that was not a hit, in trace units. */
   waitLatencies: Float64Array;
   /** Sampled wall time of the policy's per-request hook, in ms. */
@@ -171,7 +171,7 @@ function replay(
     capacity,
     counters: result.counters,
     outcomes: result.outcomes,
-    prefetchesIssued: result.prefetchesIssued,
+    issuedPrefetchesPerRequest: result.issuedPrefetchesPerRequest,
     waitLatencies: result.waitLatencies,
     onRequestMs: result.onRequestMs,
     policyReport: policy.report?.() ?? {},

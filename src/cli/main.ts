@@ -9,6 +9,7 @@ import { TRACE_FORMATS } from '../trace/read.js';
 import { POLICIES } from '../policies/registry.js';
 import { runCheckPolicy } from './check-policy-command.js';
 import { runGenerate } from './generate-command.js';
+import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
@@ -38,7 +39,15 @@ function simulateOptions(cli: Argv) {
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
     .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
-    .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' });
+    .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' })
+    .option('baseline', { type: 'string', default: 'lru', describe: 'policy id every other policy is compared with' })
+    .option('windows', { type: 'number', default: 50, describe: 'consecutive windows the scored requests are cut into for paired comparison' })
+    .option('bootstrap', { type: 'number', default: 2000, describe: 'bootstrap resamples behind each 95% interval' })
+    .option('min-gain', { type: 'string', describe: 'minimum hit-ratio gain over the baseline for a rollout, in points (default 1pt; off)' })
+    .option('max-backend-load', { type: 'string', describe: 'maximum backend fetches relative to the baseline (default 1.3; off)' })
+    .option('max-prediction-p99', { type: 'string', describe: 'maximum 99th-percentile time of one prediction (default 1ms; off)' })
+    .option('max-waste', { type: 'string', describe: 'maximum share of issued prefetches evicted unused (default 0.5; off)' })
+    .option('workers', { type: 'number', describe: 'worker threads for the policy and cache-size runs (default: the cores available)' });
 }
 
 /** Builds the yargs program; `run` resolves to the exit code. */
@@ -69,6 +78,13 @@ export function createCli(argv: string[], io: CliIo) {
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
       async (args) => {
         await runCheckPolicy(args as never, io).catch(fail);
+      })
+    .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
+      cli
+        .positional('results', { type: 'string', demandOption: true, describe: 'the .json file written beside a report' })
+        .option('out', { type: 'string', describe: 'markdown path (default: the JSON path with .md)' }),
+      async (args) => {
+        await runReport(args as unknown as ReportArgs, io).catch(fail);
       })
     .strict()
     .exitProcess(false)

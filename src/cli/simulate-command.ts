@@ -1,16 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
 import { BadOptionError } from '../errors.js';
+import { evaluate } from '../eval/evaluate.js';
+import { simulateInWorkers } from '../parallel/simulate-in-workers.js';
 import { isPolicyPath } from '../policies/loader.js';
-import { renderReport, renderTextTable } from '../report/markdown.js';
-import { simulate } from '../simulate.js';
+import { machineFacts, sha256OfFile } from '../report/environment.js';
+import { renderTextTable } from '../report/markdown.js';
+import { buildReportData } from '../report/report-data.js';
+import { writeReport } from '../report/write-report.js';
 import { readTrace, type TraceFormat } from '../trace/read.js';
 import { parseDuration, parseLatency } from '../sim/latency.js';
 import { parseCapacity, resolveCapacity } from './capacity.js';
+import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
 
 /** Parsed options of the main command, as yargs returns them. */
-export interface SimulateArgs {
+export interface SimulateArgs extends EvalArgs {
   trace: string;
   policy: string;
   cacheSize: string;
@@ -29,6 +34,8 @@ export interface SimulateArgs {
   backend?: string;
   out?: string;
   progress?: boolean;
+  /** Worker threads; default: the cores Node may use. */
+  workers?: number;
 }
 
 /** Policies whose prefetch threshold `--confidence` sets. */
@@ -42,6 +49,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const policies = splitList(args.policy, '--policy');
   const capacitySpecs = splitList(args.cacheSize, '--cache-size').map(parseCapacity);
   checkConcurrency(args.backendConcurrency);
+  const evalOptions = evaluationOptions(args, policies);
+  const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
   const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
   const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
 
@@ -52,7 +61,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
     sizeColumn: args.sizeColumn,
     skipInvalid: args.skipInvalid,
   });
-  const result = await simulate({
+  const result = await simulateInWorkers({
     trace,
     policies,
     params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
@@ -70,11 +79,24 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
     backendConcurrency: args.backendConcurrency,
     settings: { seed: args.seed, backend: args.backend },
     log,
+  }, workers);
+  const data = buildReportData(result, evaluate(result, evalOptions), {
+    command,
+    traceSha256: await sha256OfFile(args.trace),
+    machine: machineFacts(),
   });
 
   const reportPath = args.out ?? defaultReportPath(args.trace, policies);
-  await writeFileAtomic(reportPath, renderReport(result, { command }));
-  io.stdout.write(`${renderTextTable(result)}\n\nreport: ${reportPath}\n`);
+  await writeReport(data, reportPath, true);
+  io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n`);
+}
+
+/** `--workers`, or the cores Node may use, never more than the jobs. */
+function workerCount(requested: number | undefined, jobs: number): number {
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
+    throw new BadOptionError(`--workers: ${requested} is not a whole number of at least 1`);
+  }
+  return Math.max(1, Math.min(requested ?? availableParallelism(), jobs));
 }
 
 function splitList(text: string, flag: string): string[] {

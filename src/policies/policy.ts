@@ -119,6 +119,12 @@ export interface PolicyReport {
   singlePredictionMs?: Float64Array;
   /** Predictions per second in batched inference. */
   batchedPredictionsPerSecond?: number;
+  /** Trainable parameters of the policy's model, if it has one. */
+  modelParameters?: number;
+  /** Size of the model's weights in bytes, if it has a model. */
+  modelBytes?: number;
+  /** TensorFlow.js backend that ran the model ("wasm", "cpu", ...). */
+  backend?: string;
   /** Extra facts, shown as `name: value` lines in the report. */
   notes?: Record<string, string | number>;
 }

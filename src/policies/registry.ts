@@ -1,5 +1,6 @@
 import { belady } from '../../policies/belady.js';
 import { lru } from '../../policies/lru.js';
+import { lstm } from '../../policies/lstm.js';
 import { nextKey } from '../../policies/next-key.js';
 import { oracle } from '../../policies/oracle.js';
 import { stride } from '../../policies/stride.js';
@@ -15,6 +16,7 @@ import type { PolicyEntry } from './registry-types.js';
 export const POLICIES: readonly PolicyEntry[] = [
   lru,
   nextKey,
+  lstm,
   stride,
   oracle,
   belady,

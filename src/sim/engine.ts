@@ -48,8 +48,11 @@ export interface ReplayResult {
   counters: ReplayCounters;
   /** Outcome code of each scored request, in trace order. */
   outcomes: Uint8Array;
-  /** Prefetches issued after each scored request. */
-  prefetchesIssued: Uint8Array;
+  /**
+   * Prefetches issued after each scored request, in trace order, so that
+   * backend fetches per metrics window are misses plus these.
+   */
+  issuedPrefetchesPerRequest: Uint32Array;
   /** Latency seen by each scored request that was not a hit (trace units). */
   waitLatencies: Float64Array;
   /** Sampled wall time of `onRequest` calls, in milliseconds. */
@@ -162,7 +165,7 @@ export class ReplayEngine implements PrefetchSink {
       : (this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY);
     const scoredCount = Math.max(0, trace.length - scoredStart);
     const outcomes = new Uint8Array(scoredCount);
-    const prefetchesIssued = new Uint8Array(scoredCount);
+    const issuedPerRequest = new Uint32Array(scoredCount);
     const samples = new Float64Array(Math.ceil(scoredCount / sampleEvery));
     let sampleCount = 0;
     const batchMs = this.#policy.report?.().predictionMsPerRequest ?? 0;
@@ -190,7 +193,7 @@ export class ReplayEngine implements PrefetchSink {
       }
       if (this.#isScored) {
         outcomes[i - scoredStart] = outcome;
-        prefetchesIssued[i - scoredStart] = Math.min(255, issued);
+        issuedPerRequest[i - scoredStart] = issued;
       }
     }
     this.#completeUntil(this.#clock);
@@ -200,7 +203,7 @@ export class ReplayEngine implements PrefetchSink {
     return {
       counters: this.#counters,
       outcomes,
-      prefetchesIssued,
+      issuedPrefetchesPerRequest: issuedPerRequest,
       waitLatencies: this.#waits.values(),
       onRequestMs: samples.slice(0, sampleCount),
       replayMs: performance.now() - started,

@@ -38,7 +38,7 @@ describe('simulate command', () => {
     expect(report).toContain('- requests: 400');
     expect(report).toContain('- scored requests: 320');
     // Only the first scored request misses: warm-up issues no prefetches.
-    expect(report).toMatch(/\| next-key \| 2 objects \| 0\.9969 \|/);
+    expect(report).toMatch(/## Results at 2 objects\n\n\| metric \| lru \(baseline\) \| next-key \|\n.*\n\| hit ratio \| [0-9.]+ \| 0\.9969 \|/);
   });
 
   it('stops on a malformed row with file, line and value, exit 1, no report', async () => {

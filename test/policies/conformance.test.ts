@@ -11,7 +11,9 @@ const fixtures = join(import.meta.dirname, '..', 'fixtures');
  * Parameters that keep a slow policy's checks within seconds, by id; the
  * checks still run on every registry entry.
  */
-const FAST_PARAMS: Record<string, string[]> = {};
+const FAST_PARAMS: Record<string, string[]> = {
+  lstm: ['lstm.epochs=1', 'lstm.vocab=50', 'lstm.units=8', 'lstm.embedding=4'],
+};
 
 describe.each(POLICIES.map((entry) => [entry.id, entry] as const))('conformance of %s', (id, entry) => {
   it('passes every check', async () => {

@@ -79,6 +79,18 @@ describe('ReplayEngine prefetch accounting', () => {
     expect(result.counters.wastedPrefetches).toBe(2);
     expect(result.counters.unusedAtEnd).toBe(1);
   });
+
+  it('records prefetches issued after each scored request', () => {
+    const trace = traceOf(keys);
+    const scored = { ...trace, length: 5 };
+    const result = replay(scored, new FunctionPrefetcher(trace, (k) => k + 1), {
+      scoredStart: 1,
+    });
+    // 1 is warm-up, so its prefetch of 2 is not issued. Then 2 issues 3,
+    // 3 issues 4, the second 2 finds 3 resident, and 5 issues 6.
+    expect(Array.from(result.issuedPrefetchesPerRequest)).toEqual([1, 1, 0, 1]);
+    expect(result.counters.issuedPrefetches).toBe(3);
+  });
 });
 
 describe('ReplayEngine timing', () => {

@@ -1,0 +1,60 @@
+import { Outcome } from '../policies/policy.js';
+
+/** Counts of one replay per metrics window; index `w` is window `w`. */
+export interface WindowCounts {
+  requests: Float64Array;
+  hits: Float64Array;
+  misses: Float64Array;
+  delayedHits: Float64Array;
+  issuedPrefetches: Float64Array;
+  /**
+   * Backend fetches started in the window: demand misses plus issued
+   * prefetches. Delayed hits wait for a fetch already made.
+   */
+  fetches: Float64Array;
+}
+
+/**
+ * Counts requests, hits, misses, delayed hits and backend fetches of one
+ * replay in each metrics window.
+ *
+ * Time: O(scored requests).
+ *
+ * @param outcomes outcome code of each scored request (`Outcome`)
+ * @param issuedPrefetches prefetches issued after each scored request
+ * @param bounds window offsets from `windowBounds`
+ * @example
+ * // outcomes H M M D, no prefetches, two windows of two requests
+ * windowCounts(
+ *   Uint8Array.of(0, 1, 1, 2),
+ *   new Uint32Array(4),
+ *   Int32Array.of(0, 2, 4),
+ * ).fetches; // => Float64Array [1, 1]
+ */
+export function windowCounts(
+  outcomes: Uint8Array,
+  issuedPrefetches: Uint32Array,
+  bounds: Int32Array,
+): WindowCounts {
+  const windowCount = bounds.length - 1;
+  const counts: WindowCounts = {
+    requests: new Float64Array(windowCount),
+    hits: new Float64Array(windowCount),
+    misses: new Float64Array(windowCount),
+    delayedHits: new Float64Array(windowCount),
+    issuedPrefetches: new Float64Array(windowCount),
+    fetches: new Float64Array(windowCount),
+  };
+  for (let w = 0; w < windowCount; w++) {
+    for (let i = bounds[w]; i < bounds[w + 1]; i++) {
+      const outcome = outcomes[i];
+      if (outcome === Outcome.Hit) counts.hits[w]++;
+      else if (outcome === Outcome.Miss) counts.misses[w]++;
+      else counts.delayedHits[w]++;
+      counts.issuedPrefetches[w] += issuedPrefetches[i];
+    }
+    counts.requests[w] = bounds[w + 1] - bounds[w];
+    counts.fetches[w] = counts.misses[w] + counts.issuedPrefetches[w];
+  }
+  return counts;
+}

@@ -1,0 +1,87 @@
+/**
+ * Sizes and training settings of the LSTM next-key model, with the defaults
+ * that the `lstm` policy exposes as `--param lstm.NAME=value`.
+ */
+export interface ModelOptions {
+  /**
+   * Number of past keys the model reads: the current request's key and the
+   * ones before it. Default `DEFAULT_WINDOW`.
+   */
+  readonly window: number;
+  /** Width of the learnt key embedding. Default `DEFAULT_EMBEDDING`. */
+  readonly embedding: number;
+  /** Units of each of the two stacked LSTM layers. Default `DEFAULT_UNITS`. */
+  readonly units: number;
+  /**
+   * Number of most frequent training keys that get their own output class.
+   * Every other key maps to one out-of-vocabulary class, which is never
+   * prefetched. The softmax is `vocab + 1` wide, so the output layer's cost
+   * grows linearly with it. Default `DEFAULT_VOCAB`.
+   */
+  readonly vocab: number;
+  /**
+   * Maximum number of passes over the training samples. Default
+   * `DEFAULT_EPOCHS`.
+   */
+  readonly epochs: number;
+  /** Samples per gradient step. Default `DEFAULT_BATCH_SIZE`. */
+  readonly batchSize: number;
+  /** Adam step size. Default `DEFAULT_LEARNING_RATE`. */
+  readonly learningRate: number;
+  /**
+   * Share of the training samples, taken from their end (the most recent
+   * requests), held out to measure validation loss for early stopping. 0
+   * turns validation and early stopping off. Default
+   * `DEFAULT_VALIDATION_SPLIT`.
+   */
+  readonly validationSplit: number;
+  /**
+   * Epochs without a lower validation loss before training stops; the
+   * weights of the best epoch are then restored. Default `DEFAULT_PATIENCE`.
+   */
+  readonly patience: number;
+  /**
+   * Maximum number of training samples. A longer training part keeps only
+   * its most recent samples. Training time grows linearly with this. Default
+   * `DEFAULT_MAX_TRAIN_SAMPLES`.
+   */
+  readonly maxTrainSamples: number;
+  /**
+   * Windows per forward pass when predicting. Larger batches amortise
+   * per-call overhead but need `predictBatchSize * (vocab + 1)` floats for
+   * the softmax. Default `DEFAULT_PREDICT_BATCH_SIZE`.
+   */
+  readonly predictBatchSize: number;
+  /** Seed of weight initialisation and sample shuffling. */
+  readonly seed: number;
+}
+
+export const DEFAULT_WINDOW = 10;
+export const DEFAULT_EMBEDDING = 32;
+export const DEFAULT_UNITS = 64;
+export const DEFAULT_VOCAB = 1000;
+export const DEFAULT_EPOCHS = 3;
+export const DEFAULT_BATCH_SIZE = 64;
+export const DEFAULT_LEARNING_RATE = 0.003;
+export const DEFAULT_VALIDATION_SPLIT = 0.1;
+export const DEFAULT_PATIENCE = 1;
+export const DEFAULT_MAX_TRAIN_SAMPLES = 50_000;
+export const DEFAULT_PREDICT_BATCH_SIZE = 512;
+
+/** Returns every option at its default, with the given seed. */
+export function defaultModelOptions(seed: number): ModelOptions {
+  return {
+    window: DEFAULT_WINDOW,
+    embedding: DEFAULT_EMBEDDING,
+    units: DEFAULT_UNITS,
+    vocab: DEFAULT_VOCAB,
+    epochs: DEFAULT_EPOCHS,
+    batchSize: DEFAULT_BATCH_SIZE,
+    learningRate: DEFAULT_LEARNING_RATE,
+    validationSplit: DEFAULT_VALIDATION_SPLIT,
+    patience: DEFAULT_PATIENCE,
+    maxTrainSamples: DEFAULT_MAX_TRAIN_SAMPLES,
+    predictBatchSize: DEFAULT_PREDICT_BATCH_SIZE,
+    seed,
+  };
+}

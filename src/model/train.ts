@@ -1,0 +1,239 @@
+import * as tf from '@tensorflow/tfjs';
+import { TrainingError } from '../errors.js';
+import { DEFAULT_LEARNING_RATE } from './options.js';
+import { SeededRandom } from './random.js';
+import { sliceSamples, type Samples } from './samples.js';
+
+/** Training settings; see `ModelOptions` for each one's meaning. */
+export interface TrainingSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly validationSplit: number;
+  readonly patience: number;
+  /** Windows per forward pass when computing validation loss. */
+  readonly evaluationBatchSize: number;
+  readonly seed: number;
+}
+
+/** Facts of one training run, for logs and reports. */
+export interface TrainingResult {
+  readonly trainSamples: number;
+  readonly validationSamples: number;
+  readonly epochsRun: number;
+  /** 1-based epoch whose weights the network ends with. */
+  readonly bestEpoch: number;
+  /** Mean training loss of each epoch run. */
+  readonly trainingLoss: readonly number[];
+  /** Validation loss of each epoch run; empty without validation. */
+  readonly validationLoss: readonly number[];
+  /** Share of validation samples whose target is the top class, per epoch. */
+  readonly validationAccuracy: readonly number[];
+}
+
+/**
+ * Trains `network` (token windows in, logits out) with Adam on softmax
+ * cross-entropy. The last `validationSplit` of the samples, which are the
+ * most recent requests, is held out for validation. The rest is shuffled at
+ * each epoch by a generator seeded from `settings.seed`. When validation
+ * loss has not improved for `patience` epochs, training stops and the
+ * weights of the best epoch are restored.
+ *
+ * @throws TrainingError when a batch or validation loss is NaN or infinite.
+ */
+export async function trainNetwork(
+  network: tf.LayersModel,
+  samples: Samples,
+  settings: TrainingSettings,
+  log: (message: string) => void = () => {},
+): Promise<TrainingResult> {
+  const validationCount = Math.floor(samples.count * settings.validationSplit);
+  const trainCount = samples.count - validationCount;
+  const train = sliceSamples(samples, 0, trainCount);
+  const validation = sliceSamples(samples, trainCount, samples.count);
+  const classes = outputClasses(network);
+  const optimizer = tf.train.adam(settings.learningRate);
+  const random = new SeededRandom(settings.seed);
+  const order = Int32Array.from({ length: trainCount }, (_, i) => i);
+  const best = new BestEpoch();
+  const history = {
+    trainingLoss: [] as number[],
+    validationLoss: [] as number[],
+    validationAccuracy: [] as number[],
+  };
+
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      random.shuffle(order);
+      const loss = fitEpoch(network, optimizer, train, order, settings, epoch);
+      history.trainingLoss.push(loss);
+      let message =
+        `lstm: epoch ${epoch}/${settings.epochs}: loss ${loss.toFixed(4)}`;
+      if (validation.count === 0) {
+        best.epoch = epoch;
+        log(message);
+        await yieldToEventLoop();
+        continue;
+      }
+
+      const batchSize = settings.evaluationBatchSize;
+      const scores = evaluate(network, validation, classes, batchSize);
+      checkFinite(scores.loss, `validation after epoch ${epoch}`, settings);
+      history.validationLoss.push(scores.loss);
+      history.validationAccuracy.push(scores.accuracy);
+      message += `, validation loss ${scores.loss.toFixed(4)}, validation accuracy ${scores.accuracy.toFixed(4)}`;
+      log(message);
+
+      const isBest = best.record(epoch, scores.loss, network);
+      if (!isBest && epoch - best.epoch >= settings.patience) {
+        const epochs = settings.patience === 1 ? 'epoch' : 'epochs';
+        log(`lstm: validation loss has not improved for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
+        break;
+      }
+      await yieldToEventLoop();
+    }
+    best.restore(network, history.trainingLoss.length);
+  } finally {
+    best.dispose();
+    optimizer.dispose();
+  }
+
+  return {
+    trainSamples: trainCount,
+    validationSamples: validation.count,
+    epochsRun: history.trainingLoss.length,
+    bestEpoch: best.epoch,
+    ...history,
+  };
+}
+
+/** The epoch with the lowest validation loss so far, and its weights. */
+class BestEpoch {
+  /** 1-based; 0 before the first epoch. */
+  epoch = 0;
+  #loss = Infinity;
+  #weights: tf.Tensor[] | undefined;
+
+  /** Keeps a copy of the weights when `loss` is the lowest so far. */
+  record(epoch: number, loss: number, network: tf.LayersModel): boolean {
+    if (loss >= this.#loss) return false;
+    this.epoch = epoch;
+    this.#loss = loss;
+    this.dispose();
+    this.#weights = network.getWeights().map((weight) => weight.clone());
+    return true;
+  }
+
+  /** Puts the kept weights back unless the last epoch run was the best. */
+  restore(network: tf.LayersModel, lastEpoch: number): void {
+    if (this.#weights === undefined || this.epoch === lastEpoch) return;
+    // The variables take a reference to the kept tensors' data, so that
+    // disposing the kept tensors afterwards leaves the weights intact.
+    network.setWeights(this.#weights);
+  }
+
+  dispose(): void {
+    if (this.#weights !== undefined) tf.dispose(this.#weights);
+    this.#weights = undefined;
+  }
+}
+
+/** Runs one pass over `train` in the given order; returns the mean loss. */
+function fitEpoch(
+  network: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  train: Samples,
+  order: Int32Array,
+  settings: TrainingSettings,
+  epoch: number,
+): number {
+  const { window } = train;
+  const classes = outputClasses(network);
+  let lossSum = 0;
+  for (let start = 0; start < train.count; start += settings.batchSize) {
+    const size = Math.min(settings.batchSize, train.count - start);
+    // Fresh arrays per batch: a tensor may keep a reference to its source.
+    const inputs = new Int32Array(size * window);
+    const targets = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      const sample = order[start + i];
+      const from = sample * window;
+      inputs.set(train.inputs.subarray(from, from + window), i * window);
+      targets[i] = train.targets[sample];
+    }
+
+    const lossTensor = tf.tidy(() => {
+      const x = tf.tensor2d(inputs, [size, window], 'int32');
+      const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);
+      return optimizer.minimize(() => {
+        const logits = network.apply(x, { training: true }) as tf.Tensor;
+        return tf.losses.softmaxCrossEntropy(y, logits);
+      }, true) as tf.Scalar;
+    });
+    const loss = lossTensor.dataSync()[0];
+    lossTensor.dispose();
+
+    const batch = start / settings.batchSize + 1;
+    checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
+    lossSum += loss * size;
+  }
+  return lossSum / train.count;
+}
+
+/** Mean cross-entropy and top-1 accuracy of `network` on `samples`. */
+function evaluate(
+  network: tf.LayersModel,
+  samples: Samples,
+  classes: number,
+  batchSize: number,
+): { loss: number; accuracy: number } {
+  const { window } = samples;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < samples.count; start += batchSize) {
+    const end = Math.min(samples.count, start + batchSize);
+    const batch = sliceSamples(samples, start, end);
+    const sums = tf.tidy(() => {
+      const inputs = batch.inputs.slice();
+      const x = tf.tensor2d(inputs, [batch.count, window], 'int32');
+      const labels = tf.tensor1d(batch.targets.slice(), 'int32');
+      const logits = network.predict(x, { batchSize }) as tf.Tensor2D;
+      const loss = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(labels, classes),
+        logits,
+        undefined,
+        undefined,
+        tf.Reduction.SUM,
+      );
+      const hits = tf.equal(tf.argMax(logits, 1), labels).sum();
+      return tf.stack([loss, hits.toFloat()]);
+    });
+    const [batchLoss, batchHits] = sums.dataSync();
+    sums.dispose();
+    lossSum += batchLoss;
+    correct += batchHits;
+  }
+  return { loss: lossSum / samples.count, accuracy: correct / samples.count };
+}
+
+function checkFinite(
+  loss: number,
+  where: string,
+  settings: TrainingSettings,
+): void {
+  if (Number.isFinite(loss)) return;
+  throw new TrainingError(
+    `lstm: training diverged: the loss became ${loss} at ${where} with lstm.learning-rate=${settings.learningRate}; lower lstm.learning-rate (default ${DEFAULT_LEARNING_RATE}) and run again`,
+  );
+}
+
+/** Number of classes of the network's output: the size of its last axis. */
+export function outputClasses(network: tf.LayersModel): number {
+  const shape = network.outputs[0].shape;
+  return shape[shape.length - 1] as number;
+}
+
+/** Lets timers and stream writes run between epochs. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,30 @@
+import type { PolicyRun, SimulateOptions } from '../simulate.js';
+import type { Trace } from '../trace/trace.js';
+
+/** One (policy, capacity) replay, as a worker receives it. */
+export type JobOptions = Omit<SimulateOptions, 'trace' | 'log'>;
+
+/** The trace handed to each worker once, its columns in shared memory. */
+export type SharedTrace = Trace;
+
+/** Message from the main thread to a worker. */
+export interface JobMessage {
+  index: number;
+  options: JobOptions;
+}
+
+/** An error thrown in a worker, as plain data. */
+export interface WorkerFailure {
+  name: string;
+  message: string;
+  /** `SimulatorError` code and exit code, when the error was one. */
+  code?: string;
+  exitCode?: number;
+  stack?: string;
+}
+
+/** Message from a worker to the main thread. */
+export type WorkerMessage =
+  | { type: 'log'; line: string }
+  | { type: 'done'; index: number; run: PolicyRun }
+  | { type: 'failed'; index: number; failure: WorkerFailure };

@@ -1,0 +1,53 @@
+/**
+ * Worker thread entry: replays the (policy, capacity) jobs it is sent
+ * against the trace it received at start, one at a time, and posts each
+ * run back. The trace's columns live in shared memory, so no worker copies
+ * them.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SimulatorError } from '../errors.js';
+import { simulate } from '../simulate.js';
+import type {
+  JobMessage,
+  SharedTrace,
+  WorkerFailure,
+  WorkerMessage,
+} from './messages.js';
+
+const port = parentPort!;
+const trace = (workerData as { trace: SharedTrace }).trace;
+
+function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+port.on('message', async ({ index, options }: JobMessage) => {
+  try {
+    const result = await simulate({
+      ...options,
+      trace,
+      log: (line) => post({ type: 'log', line }),
+    });
+    const run = result.runs[0];
+    post({ type: 'done', index, run }, [
+      run.outcomes.buffer as ArrayBuffer,
+      run.issuedPrefetchesPerRequest.buffer as ArrayBuffer,
+      run.onRequestMs.buffer as ArrayBuffer,
+    ]);
+  } catch (error) {
+    post({ type: 'failed', index, failure: failureOf(error) });
+  }
+});
+
+function failureOf(error: unknown): WorkerFailure {
+  if (error instanceof SimulatorError) {
+    return {
+      name: error.name,
+      message: error.message,
+      code: error.code,
+      exitCode: error.exitCode,
+    };
+  }
+  const plain = error instanceof Error ? error : new Error(String(error));
+  return { name: plain.name, message: plain.message, stack: plain.stack };
+}

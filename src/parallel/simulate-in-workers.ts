@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { SimulatorError } from '../errors.js';
+import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
+import { resolvePolicies } from '../policies/loader.js';
+import { readTrace } from '../trace/read.js';
+import type { Trace } from '../trace/trace.js';
+import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
+
+/**
+ * Policies replayed in the main thread even when workers run: a policy
+ * that trains a TensorFlow.js model would load a second copy of the
+ * library and its backend into each worker.
+ */
+export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
+
+/**
+ * Runs `simulate` with its (policy, capacity) pairs spread over worker
+ * threads. Each pair is replayed by its own `simulate` call with a fresh
+ * policy, as the sequential loop does, and runs are put back in the
+ * sequential order, so the result does not depend on the worker count.
+ * With one worker, or one pair, everything runs in this thread.
+ *
+ * @param workers worker threads to start at most, at least 1
+ */
+export async function simulateInWorkers(
+  given: SimulateOptions,
+  workers: number,
+): Promise<SimulationResult> {
+  const trace =
+    typeof given.trace === 'string'
+      ? await readTrace(given.trace, given.traceOptions)
+      : given.trace;
+  const options: SimulateOptions & { trace: Trace } = { ...given, trace };
+  const policyIds = options.policies.filter((policy) => typeof policy === 'string');
+  // A policy entry object cannot be sent to a worker, so such runs stay here.
+  if (policyIds.length !== options.policies.length) return simulate(options);
+  const jobs = policyIds.flatMap((policyId) =>
+    options.capacities.map((capacity) => ({ policyId, capacity })),
+  );
+  if (workers <= 1 || jobs.length <= 1) return simulate(options);
+  // With no capacity, simulate only checks policies and parameters and
+  // summarises the trace; the runs come from the jobs.
+  const summary = await simulate({ ...options, capacities: [] });
+  // Parameters name a policy by its id, which for a module path is the id
+  // the module declares, so each job's parameters are picked by that id.
+  const entries = await resolvePolicies(policyIds);
+  const idOf = new Map(policyIds.map((policy, i) => [policy, entries[i].id]));
+  const jobOptions: JobOptions[] = jobs.map(({ policyId, capacity }) => ({
+    ...withoutTraceAndLog(options),
+    policies: [policyId],
+    params: (options.params ?? []).filter((p) => p.startsWith(`${idOf.get(policyId)}.`)),
+    capacities: [capacity],
+  }));
+  const runs = new Array<PolicyRun>(jobs.length);
+  const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
+  const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
+  await Promise.all([
+    runInWorkers(options, inWorkers, jobOptions, runs, workers),
+    runInMainThread(options, inMain, jobOptions, runs),
+  ]);
+  return { ...summary, runs };
+}
+
+function withoutTraceAndLog(options: SimulateOptions): JobOptions {
+  const { trace: _trace, log: _log, ...rest } = options;
+  return rest;
+}
+
+async function runInMainThread(
+  options: SimulateOptions & { trace: Trace },
+  indices: number[],
+  jobOptions: JobOptions[],
+  runs: PolicyRun[],
+): Promise<void> {
+  for (const index of indices) {
+    const result = await simulate({ ...jobOptions[index], trace: options.trace, log: options.log });
+    runs[index] = result.runs[0];
+  }
+}
+
+/** Hands the jobs to up to `workers` threads, each taking the next when done. */
+async function runInWorkers(
+  options: SimulateOptions & { trace: Trace },
+  indices: number[],
+  jobOptions: JobOptions[],
+  runs: PolicyRun[],
+  workers: number,
+): Promise<void> {
+  if (indices.length === 0) return;
+  const trace = sharedTrace(options.trace);
+  const script = workerScript();
+  const pool = Array.from({ length: Math.min(workers, indices.length) }, () => new Worker(script, { workerData: { trace } }));
+  const queue = [...indices];
+  try {
+    await Promise.all(pool.map((worker) => drain(worker, queue, jobOptions, runs, options.log)));
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+  }
+}
+
+function drain(
+  worker: Worker,
+  queue: number[],
+  jobOptions: JobOptions[],
+  runs: PolicyRun[],
+  log: ((line: string) => void) | undefined,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const next = () => {
+      const index = queue.shift();
+      if (index === undefined) resolve();
+      else worker.postMessage({ index, options: jobOptions[index] });
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'log') log?.(message.line);
+      else if (message.type === 'failed') reject(errorOf(message.failure));
+      else {
+        runs[message.index] = message.run;
+        next();
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`replay worker stopped with exit code ${code}`));
+    });
+    next();
+  });
+}
+
+/** Copies the trace's columns into shared memory once, for every worker. */
+function sharedTrace(trace: Trace): SharedTrace {
+  return {
+    ...trace,
+    times: shared(trace.times, Float64Array),
+    keyIds: shared(trace.keyIds, Uint32Array),
+    sizes: shared(trace.sizes, Float64Array),
+    ops: shared(trace.ops, Uint8Array),
+  };
+}
+
+function shared<T extends Float64Array | Uint32Array | Uint8Array>(
+  column: T,
+  Type: new (buffer: SharedArrayBuffer) => T,
+): T {
+  const copy = new Type(new SharedArrayBuffer(column.byteLength));
+  copy.set(column as never);
+  return copy;
+}
+
+function errorOf(failure: WorkerFailure): Error {
+  if (failure.code !== undefined) {
+    return new SimulatorError(failure.code, failure.message, failure.exitCode);
+  }
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  if (failure.stack !== undefined) error.stack = failure.stack;
+  return error;
+}
+
+/**
+ * Finds the compiled worker entry. Node 20 cannot start a worker from TypeScript,
+ * so when this module runs as TypeScript source (under vitest) the build in
+ * dist/ is used.
+ */
+function workerScript(): URL {
+  const beside = new URL('./replay-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  const built = new URL('../../dist/src/parallel/replay-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error(`replay worker not found at ${fileURLToPath(built)}; run npm run build first`);
+}

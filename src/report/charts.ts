@@ -1,0 +1,178 @@
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { grouped } from './format.js';
+import type { ReportData } from './report-data.js';
+
+/** Width of one chart panel, in pixels. */
+const PANEL_WIDTH = 560;
+const PANEL_HEIGHT = 180;
+
+/** Vega-lite specifications of the report's charts; null where not drawn. */
+export interface ChartSpecs {
+  hitRatioOverTime: TopLevelSpec;
+  missRatioCurves: TopLevelSpec | null;
+  prefetchOutcomes: TopLevelSpec | null;
+}
+
+/** Name of a policy in charts: bounds are marked so they read as limits. */
+function seriesName(label: string, isBound: boolean): string {
+  return isBound ? `${label} (bound)` : label;
+}
+
+/** Capacity labels in ascending order, to order facets. */
+function capacityOrder(data: ReportData): string[] {
+  const seen = new Map<string, number>();
+  for (const run of data.runs) {
+    seen.set(run.capacity.label, run.capacity.amount);
+  }
+  return [...seen.entries()]
+    .sort((a, b) => a[1] - b[1])
+    .map(([label]) => label);
+}
+
+/** Builds the chart specifications from report data alone. */
+export function chartSpecs(data: ReportData): ChartSpecs {
+  return {
+    hitRatioOverTime: hitRatioOverTime(data),
+    missRatioCurves: missRatioCurves(data),
+    prefetchOutcomes: prefetchOutcomes(data),
+  };
+}
+
+/** Hit ratio of every metrics window, one line per policy, one panel per capacity. */
+function hitRatioOverTime(data: ReportData): TopLevelSpec {
+  const values = data.runs.flatMap((run) =>
+    run.windowHitRatios.flatMap((hitRatio, w) =>
+      hitRatio === null
+        ? []
+        : [
+            {
+              policy: seriesName(run.label, run.isBound),
+              capacity: run.capacity.label,
+              request: data.settings.windowEnds[w],
+              hitRatio,
+            },
+          ],
+    ),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Hit ratio per window of about ${grouped(Math.round(data.trace.scoredRequests / data.settings.windows))} scored requests`,
+    data: { values },
+    facet: {
+      row: { field: 'capacity', type: 'nominal', sort: capacityOrder(data), title: null },
+    },
+    spec: {
+      width: PANEL_WIDTH,
+      height: PANEL_HEIGHT,
+      mark: { type: 'line', point: { size: 12 } },
+      encoding: {
+        x: { field: 'request', type: 'quantitative', title: 'scored requests (end of window)' },
+        y: { field: 'hitRatio', type: 'quantitative', title: 'hit ratio', scale: { zero: true } },
+        color: { field: 'policy', type: 'nominal', title: 'policy' },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Miss ratio against capacity, one line per policy, on a log axis. */
+function missRatioCurves(data: ReportData): TopLevelSpec | null {
+  const { sweep } = data;
+  if (sweep.unit === null || sweep.curves.length === 0) return null;
+  const values = sweep.curves.flatMap((curve) =>
+    curve.points.map((point) => ({
+      policy: seriesName(curve.label, curve.isBound),
+      capacity: point.capacity,
+      missRatio: point.missRatio,
+    })),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Miss ratio against cache size',
+    data: { values },
+    width: PANEL_WIDTH,
+    height: PANEL_HEIGHT * 1.5,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: {
+        field: 'capacity',
+        type: 'quantitative',
+        scale: { type: 'log' },
+        title: `cache size (${sweep.unit}, log scale)`,
+      },
+      y: { field: 'missRatio', type: 'quantitative', title: 'miss ratio', scale: { zero: false } },
+      color: { field: 'policy', type: 'nominal', title: 'policy' },
+    },
+  };
+}
+
+/** Outcomes of issued prefetches, in the order the bars stack them. */
+const PREFETCH_OUTCOMES = [
+  'useful, in time',
+  'useful, late',
+  'wasted (evicted unused)',
+  'unused at the end',
+] as const;
+
+/** Prefetch outcomes stacked per policy, one panel per capacity. */
+function prefetchOutcomes(data: ReportData): TopLevelSpec | null {
+  const prefetching = data.runs.filter((run) => run.counters.issuedPrefetches > 0);
+  if (prefetching.length === 0) return null;
+  const values = prefetching.flatMap((run) => {
+    const c = run.counters;
+    const counts = [
+      c.usefulPrefetches - c.latePrefetches,
+      c.latePrefetches,
+      c.wastedPrefetches,
+      (c.unusedAtEnd ?? 0) + (c.inFlightAtEnd ?? 0),
+    ];
+    return PREFETCH_OUTCOMES.map((outcome, order) => ({
+      policy: seriesName(run.label, run.isBound),
+      capacity: run.capacity.label,
+      outcome,
+      order,
+      prefetches: counts[order],
+    }));
+  });
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Outcome of the issued prefetches',
+    data: { values },
+    facet: {
+      column: { field: 'capacity', type: 'nominal', sort: capacityOrder(data), title: null },
+    },
+    spec: {
+      width: 120,
+      height: PANEL_HEIGHT * 1.5,
+      mark: 'bar',
+      encoding: {
+        x: { field: 'policy', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+        y: { field: 'prefetches', type: 'quantitative', title: 'prefetches issued', stack: 'zero' },
+        color: {
+          field: 'outcome',
+          type: 'nominal',
+          title: 'outcome',
+          legend: { labelLimit: 0 },
+          sort: [...PREFETCH_OUTCOMES],
+          scale: { domain: [...PREFETCH_OUTCOMES], range: ['#2ca02c', '#98df8a', '#d62728', '#c7c7c7'] },
+        },
+        order: { field: 'order', type: 'quantitative' },
+      },
+    },
+  };
+}
+
+/**
+ * Renders a vega-lite specification to SVG text without a browser: vega
+ * lays the chart out with its `none` renderer and serialises the scene.
+ * Text widths are estimated, as no canvas library is installed.
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

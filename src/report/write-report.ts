@@ -1,0 +1,84 @@
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { chartSpecs, renderSvg } from './charts.js';
+import { renderMarkdown, type ChartFiles } from './markdown.js';
+import type { ReportData } from './report-data.js';
+
+/** Paths of the files of one report, all beside its markdown file. */
+export interface ReportPaths {
+  markdown: string;
+  json: string;
+  charts: { [name in keyof ChartFiles]: string };
+}
+
+/** `reports/x.md` → `reports/x.json`, `reports/x-hit-ratio.svg`, ... */
+export function reportPaths(markdownPath: string): ReportPaths {
+  const directory = dirname(markdownPath);
+  const stem = basename(markdownPath).replace(/\.md$/i, '');
+  const beside = (suffix: string) => join(directory, `${stem}${suffix}`);
+  return {
+    markdown: markdownPath,
+    json: beside('.json'),
+    charts: {
+      hitRatioOverTime: beside('-hit-ratio.svg'),
+      missRatioCurves: beside('-miss-ratio.svg'),
+      prefetchOutcomes: beside('-prefetch-outcomes.svg'),
+    },
+  };
+}
+
+/** Formats report data as the text of the JSON file beside the report. */
+export function reportJson(data: ReportData): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/**
+ * Renders the markdown and the charts (and the JSON file, when
+ * `includeJson`) and writes them beside `markdownPath`. Everything is
+ * rendered before the first file is written. Each file is written under a
+ * temporary name and renamed. When a write fails, the files this call
+ * already wrote are removed, so no half report is left behind. A chart
+ * that is not drawn this time is removed, so no stale one stays beside the
+ * report.
+ *
+ * @returns the paths written, markdown last
+ */
+export async function writeReport(
+  data: ReportData,
+  markdownPath: string,
+  includeJson: boolean,
+): Promise<string[]> {
+  const paths = reportPaths(markdownPath);
+  const specs = chartSpecs(data);
+  const files: [string, string][] = [];
+  const links: ChartFiles = { hitRatioOverTime: null, missRatioCurves: null, prefetchOutcomes: null };
+  const stale: string[] = [];
+  for (const name of Object.keys(links) as (keyof ChartFiles)[]) {
+    const spec = specs[name];
+    if (spec === null) {
+      stale.push(paths.charts[name]);
+      continue;
+    }
+    files.push([paths.charts[name], await renderSvg(spec)]);
+    links[name] = basename(paths.charts[name]);
+  }
+  if (includeJson) files.push([paths.json, reportJson(data)]);
+  files.push([paths.markdown, renderMarkdown(data, links)]);
+  await writeAll(files);
+  await Promise.all(stale.map((path) => rm(path, { force: true })));
+  return files.map(([path]) => path);
+}
+
+async function writeAll(files: [string, string][]): Promise<void> {
+  const written: string[] = [];
+  try {
+    for (const [path, content] of files) {
+      await writeFileAtomic(path, content);
+      written.push(path);
+    }
+  } catch (error) {
+    await Promise.all(written.map((path) => rm(path, { force: true })));
+    throw error;
+  }
+}

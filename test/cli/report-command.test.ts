@@ -1,0 +1,109 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createCli } from '../../src/cli/main.js';
+import { temporaryDirectory } from '../helpers.js';
+
+const dir = temporaryDirectory();
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function runCli(...argv: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await createCli(argv, { stdout, stderr }).run();
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const trace = join(dir, 'mixed.csv');
+const out = join(dir, 'run.md');
+await runCli('generate', '--pattern', 'mixed', '--length', '6000', '--out', trace);
+const simulated = await runCli(
+  '--trace', trace, '--policy', 'lru,next-key', '--cache-size', '20,80',
+  '--windows', '12', '--bootstrap', '500', '--max-prediction-p99', 'off', '--workers', '1', '--out', out,
+);
+
+describe('simulate with evaluation flags', () => {
+  it('writes the report, its JSON file and its charts', () => {
+    expect(simulated.stderr).toBe('');
+    expect(simulated.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([
+      'mixed.csv', 'run-hit-ratio.svg', 'run-miss-ratio.svg', 'run-prefetch-outcomes.svg', 'run.json', 'run.md',
+    ]);
+    const json = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    expect(json.settings).toMatchObject({ windows: 12, bootstrapReplicates: 500 });
+    expect(json.settings.guardrails.maxPredictionP99Ms).toBeNull();
+    expect(json.reproducibility.traceSha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('stops a tight backend-load limit with a named guardrail', async () => {
+    const tight = join(dir, 'tight', 'run.md');
+    const result = await runCli(
+      '--trace', trace, '--policy', 'lru,next-key', '--cache-size', '20',
+      '--windows', '12', '--bootstrap', '500', '--max-prediction-p99', 'off', '--max-backend-load', '0.5', '--out', tight,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/next-key +20 objects .* do not roll out/);
+    expect(readFileSync(tight, 'utf8')).toMatch(/\*\*do not roll out\*\* \| backend load [0-9.]+× \(95% interval [0-9.]+× to [0-9.]+×\) exceeds the 0\.5× limit by/);
+  });
+
+  it.each([
+    [['--baseline', 'fifo'], '--baseline: "fifo" is not among --policy lru,next-key'],
+    [['--windows', '1'], '--windows: 1 is not a whole number of at least 2'],
+    [['--bootstrap', '10'], '--bootstrap: 10 is not a whole number of at least 100'],
+    [['--min-gain', 'lots'], '--min-gain: "lots" is not a gain in hit-ratio points'],
+    [['--max-backend-load', '0'], '--max-backend-load: "0" is not a ratio above 0'],
+    [['--max-prediction-p99', '3 fortnights'], '--max-prediction-p99: "3 fortnights" is not a time'],
+    [['--max-waste', '1.5'], '--max-waste: "1.5" is not a share in [0, 1]'],
+    [['--workers', '0'], '--workers: 0 is not a whole number of at least 1'],
+    [['--windows', '0'], '--windows'],
+  ])('rejects %j with exit 2', async (flags, message) => {
+    const result = await runCli('--trace', trace, '--policy', 'lru,next-key', '--out', join(dir, 'bad', 'x.md'), ...flags);
+    expect(result.stderr).toContain(message);
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('simulate report', () => {
+  it('renders the same markdown again from the JSON file', async () => {
+    const original = readFileSync(out, 'utf8');
+    const chart = readFileSync(join(dir, 'run-miss-ratio.svg'), 'utf8');
+    rmSync(out);
+    rmSync(join(dir, 'run-miss-ratio.svg'));
+    const result = await runCli('report', join(dir, 'run.json'));
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`report: ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toBe(original);
+    expect(readFileSync(join(dir, 'run-miss-ratio.svg'), 'utf8')).toBe(chart);
+  });
+
+  it('names the file and line of invalid JSON', async () => {
+    const bad = join(dir, 'broken.json');
+    writeFileSync(bad, '{\n  "schemaVersion": 1,\n  oops\n}\n');
+    const result = await runCli('report', bad);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${bad}:3: not valid JSON`);
+  });
+
+  it('lists where a file departs from the schema', async () => {
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ schemaVersion: 1, runs: [] }));
+    const result = await runCli('report', other);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${other}: not a report JSON file of this version: /: must have required property 'reproducibility'`);
+    expect(readdirSync(dir)).not.toContain('other.md');
+  });
+
+  it('reports a missing file', async () => {
+    const result = await runCli('report', join(dir, 'absent.json'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('absent.json: cannot be read (ENOENT)');
+  });
+});

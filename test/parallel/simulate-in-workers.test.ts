@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/eval/evaluate.js';
+import { simulateInWorkers } from '../../src/parallel/simulate-in-workers.js';
+import { buildReportData } from '../../src/report/report-data.js';
+import { reportJson } from '../../src/report/write-report.js';
+import type { SimulateOptions } from '../../src/simulate.js';
+import { generateKeys } from '../../src/trace/generate.js';
+import { traceOf } from '../helpers.js';
+
+// The worker entry is loaded from dist/, so this file needs a build first
+// (as the CLI binary test does).
+const options: SimulateOptions = {
+  trace: traceOf(Array.from(generateKeys('mixed', 8_000, 5))),
+  policies: ['lru', 'next-key'],
+  params: ['next-key.min-count=3'],
+  capacities: [25, 100, 400].map((objects) => ({ unit: 'objects' as const, objects })),
+  trainFraction: 0.2,
+};
+
+const machine = { toolVersion: 'test', nodeVersion: 'test', cpuModel: 'test', cpuCores: 1 };
+
+/**
+ * Report JSON without the wall-clock measurements (prediction overhead and
+ * the p99 it is checked on), which vary from run to run.
+ */
+async function deterministicJson(workers: number): Promise<string> {
+  const result = await simulateInWorkers(options, workers);
+  const evaluation = evaluate(result, {
+    baseline: 'lru',
+    windows: 16,
+    bootstrapReplicates: 500,
+    seed: 7,
+    guardrails: { maxPredictionP99Ms: null },
+  });
+  const data = buildReportData(result, evaluation, { command: 'test', traceSha256: null, machine });
+  for (const run of data.runs) run.overhead = null as never;
+  for (const comparison of data.comparisons) {
+    const p99 = comparison.guardrails.find((check) => check.name === 'max-prediction-p99')!;
+    p99.observed = null;
+  }
+  return reportJson(data);
+}
+
+describe('simulateInWorkers', () => {
+  it('gives identical JSON with 1 and 2 workers', async () => {
+    const one = await deterministicJson(1);
+    const two = await deterministicJson(2);
+    expect(one).toContain('"label": "next-key(min-count=3)"');
+    expect(two).toBe(one);
+  });
+
+  it('keeps runs in policy then capacity order', async () => {
+    const result = await simulateInWorkers(options, 2);
+    expect(result.runs.map((run) => `${run.policyId}@${run.capacity.unit === 'objects' ? run.capacity.objects : 0}`)).toEqual([
+      'lru@25',
+      'lru@100',
+      'lru@400',
+      'next-key@25',
+      'next-key@100',
+      'next-key@400',
+    ]);
+  });
+
+  it('rejects a bad parameter before starting workers', async () => {
+    const bad = { ...options, params: ['next-key.depth=2'] };
+    await expect(simulateInWorkers(bad, 2)).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
+  });
+});
