@@ -143,11 +143,13 @@ function prefetchOutcomes(data: ReportData): TopLevelSpec | null {
       column: { field: 'capacity', type: 'nominal', sort: capacityOrder(data), title: null },
     },
     spec: {
-      width: 120,
+      width: { step: 48 },
       height: PANEL_HEIGHT * 1.5,
       mark: 'bar',
       encoding: {
-        x: { field: 'policy', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+        // Slanted labels, because policy names with a bound mark overlap
+        // when set level under bars this narrow.
+        x: { field: 'policy', type: 'nominal', title: null, axis: { labelAngle: -35 } },
         y: { field: 'prefetches', type: 'quantitative', title: 'prefetches issued', stack: 'zero' },
         color: {
           field: 'outcome',
