@@ -1,10 +1,13 @@
 /**
- * Writes docs/policies.md from the policy registry. Run from the
- * repository root: `npm run docs:policies`.
+ * Writes docs/policies.md and the README's policy table from the policy
+ * registry. Run from the repository root: `npm run docs:policies`.
  */
+import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../src/atomic-write.js';
-import { POLICY_DOCS_PATH, renderPolicyDocs } from '../src/policies/policy-docs.js';
+import { POLICY_DOCS_PATH, renderPolicyDocs, withPolicyTable } from '../src/policies/policy-docs.js';
 import { POLICIES } from '../src/policies/registry.js';
 
 await writeFileAtomic(POLICY_DOCS_PATH, renderPolicyDocs(POLICIES));
-process.stdout.write(`${POLICY_DOCS_PATH}\n`);
+const readme = await readFile('README.md', 'utf8');
+await writeFileAtomic('README.md', withPolicyTable(readme, POLICIES));
+process.stdout.write(`${POLICY_DOCS_PATH}\nREADME.md\n`);

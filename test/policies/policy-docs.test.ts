@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { POLICY_DOCS_PATH, renderPolicyDocs } from '../../src/policies/policy-docs.js';
+import { POLICY_DOCS_PATH, renderPolicyDocs, withPolicyTable } from '../../src/policies/policy-docs.js';
 import { POLICIES } from '../../src/policies/registry.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -10,6 +10,11 @@ describe('policy docs', () => {
   it('matches the registry', () => {
     const page = readFileSync(join(root, POLICY_DOCS_PATH), 'utf8');
     expect(page, 'regenerate it with npm run docs:policies').toBe(renderPolicyDocs(POLICIES));
+  });
+
+  it('keeps the README table in step with the registry', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme, 'regenerate it with npm run docs:policies').toBe(withPolicyTable(readme, POLICIES));
   });
 
   it('lists every policy and parameter', () => {
