@@ -145,3 +145,30 @@ class RandomPrefetcher implements Policy {
     return this.#state % bound;
   }
 }
+
+describe('zero-latency fast path', () => {
+  it('gives the same results as the event-queue path', async () => {
+    // A backend limit larger than any trace here keeps every fetch on the
+    // event queue, as the engine runs with latency; without a limit, zero
+    // latency lands fetches at once.
+    await fc.assert(
+      fc.asyncProperty(arbitraryTrace, arbitraryCapacity, async (trace, capacity) => {
+        const run = (backendConcurrency: number | undefined) =>
+          simulate({
+            trace,
+            policies: ['lru', 'next-key', 'stride', 'oracle', 'belady'],
+            capacities: [capacity],
+            trainFraction: 0.25,
+            backendConcurrency,
+          });
+        const fast = await run(undefined);
+        const queued = await run(1_000_000);
+        for (const [i, run] of fast.runs.entries()) {
+          expect(Array.from(run.outcomes)).toEqual(Array.from(queued.runs[i].outcomes));
+          expect(run.counters).toEqual(queued.runs[i].counters);
+        }
+      }),
+      { numRuns: 100, seed: 11 },
+    );
+  });
+});
