@@ -25,18 +25,21 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
 }
 
 /**
- * Streams text chunks from `produce` into `path` atomically; back-pressure is
- * respected so a large file never sits in memory whole.
+ * Streams text or byte chunks from `produce` into `path` atomically;
+ * back-pressure is respected so a large file never sits in memory whole.
+ * A byte chunk may be reused by the producer once `write` resolves.
  */
 export async function streamFileAtomic(
   path: string,
-  produce: (write: (chunk: string) => Promise<void>) => Promise<void>,
+  produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryPathFor(path);
   const out = createWriteStream(temporary);
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await once(out, 'drain');
+  const write = async (chunk: string | Uint8Array) => {
+    // The stream keeps a reference until it flushes, so bytes are copied.
+    const data = typeof chunk === 'string' ? chunk : Buffer.from(chunk);
+    if (!out.write(data)) await once(out, 'drain');
   };
   try {
     await produce(write);

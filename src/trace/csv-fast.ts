@@ -113,6 +113,7 @@ class SimpleRow implements RowSource {
   /** What each 0-based field position is needed as: 0, text or bytes. */
   #needs = new Uint8Array(0);
   #keyPosition = -1;
+  #isFirstRow = false;
   #fieldStarts = new Int32Array(0);
   #fieldEnds = new Int32Array(0);
   /** Operation names seen so far and their op codes, by dictionary id. */
@@ -147,7 +148,9 @@ class SimpleRow implements RowSource {
       const record = this.#splitAll();
       this.fields = record;
       this.fieldCount = record.length;
+      this.#isFirstRow = true;
       this.#sink.start(record, this);
+      this.#isFirstRow = false;
       this.#markNeeded();
     } else if (!this.#readPlain()) {
       this.#splitNeeded();
@@ -168,7 +171,13 @@ class SimpleRow implements RowSource {
   }
 
   keyId(position: number, dictionary: KeyDictionary): number {
-    if (position !== this.#keyPosition || position >= this.fieldCount) return -1;
+    if (position >= this.fieldCount) return -1;
+    // Only rows split by #splitNeeded have the key as a byte range; the
+    // first row has every field as text.
+    if (position !== this.#keyPosition || this.#isFirstRow) {
+      const field = this.fields[position];
+      return field === undefined || field === '' ? -1 : dictionary.idOfText(field);
+    }
     const start = this.#keyStart;
     const end = this.#keyEnd;
     if (start === end) return -1;

@@ -150,8 +150,8 @@ export class RowInterpreter {
     const dictionary = this.#builder.dictionary;
     if (positions.length > 1) return dictionary.idOfText(this.#compositeKey(row));
     const id = row.keyId(positions[0], dictionary);
-    if (id === -1) this.#field(row, positions[0], 'key');
-    return id;
+    // A missing key makes #field throw with the message.
+    return id !== -1 ? id : dictionary.idOfText(this.#field(row, positions[0], 'key'));
   }
 
   #compositeKey(row: RowSource): string {

@@ -40,7 +40,10 @@ export type OpCode = (typeof Op)[keyof typeof Op];
 
 /** Counts of row-level events noticed while reading a trace. */
 export interface TraceReadStats {
-  /** Rows whose time is earlier than the latest time before them. */
+  /**
+   * Requests whose time is earlier than the previous request's. The engine
+   * replays in file order and holds its clock at the latest time.
+   */
   backwardTimestamps: number;
   /** Blank lines that were skipped. */
   skippedBlankLines: number;
@@ -105,7 +108,7 @@ export class TraceBuilder {
   #lastSize = new Float64Array(1024);
   /** Key ids below this have had a request. */
   #seenKeys = 0;
-  #latestTime = -Infinity;
+  #previousTime = -Infinity;
   readonly stats: TraceReadStats = emptyReadStats();
 
   constructor(capacityHint = 1024) {
@@ -143,8 +146,8 @@ export class TraceBuilder {
       this.#lastSize[keyId] = sizeBytes;
     }
     if (sizeBytes === 0) this.stats.zeroSizeRequests++;
-    if (time < this.#latestTime) this.stats.backwardTimestamps++;
-    else this.#latestTime = time;
+    if (time < this.#previousTime) this.stats.backwardTimestamps++;
+    this.#previousTime = time;
     if (this.#fill === this.#current.times.length) this.#addChunk();
     const chunk = this.#current;
     const i = this.#fill++;
