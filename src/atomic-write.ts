@@ -27,7 +27,8 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
 /**
  * Streams text or byte chunks from `produce` into `path` atomically;
  * back-pressure is respected so a large file never sits in memory whole.
- * A byte chunk may be reused by the producer once `write` resolves.
+ * The stream may still hold a byte chunk after `write` resolves, so the
+ * producer must not change a chunk once it has passed it.
  */
 export async function streamFileAtomic(
   path: string,
@@ -37,9 +38,7 @@ export async function streamFileAtomic(
   const temporary = temporaryPathFor(path);
   const out = createWriteStream(temporary);
   const write = async (chunk: string | Uint8Array) => {
-    // The stream keeps a reference until it flushes, so bytes are copied.
-    const data = typeof chunk === 'string' ? chunk : Buffer.from(chunk);
-    if (!out.write(data)) await once(out, 'drain');
+    if (!out.write(chunk)) await once(out, 'drain');
   };
   try {
     await produce(write);

@@ -5,10 +5,10 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimulatorError } from '../errors.js';
 import { PATTERNS } from '../trace/generate.js';
-import { TRACE_FORMATS } from '../trace/read.js';
 import { POLICIES } from '../policies/registry.js';
 import { runGenerate } from './generate-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
+import { traceOptions } from './trace-options.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
 export interface CliIo {
@@ -19,18 +19,12 @@ export interface CliIo {
 const policyHelp = POLICIES.map((p) => `${p.id}: ${p.summary}`).join('; ');
 
 function simulateOptions(cli: Argv) {
-  return cli
-    .option('trace', { type: 'string', demandOption: true, describe: 'trace file to replay (CSV; .gz is decompressed)' })
+  return traceOptions(cli)
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids (${policyHelp})` })
     .option('cache-size', { type: 'string', default: '1000', describe: 'capacity: objects (1000), bytes (64MiB) or a fraction of distinct keys (0.1); a comma list runs each' })
     .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
     .option('confidence', { type: 'number', describe: 'least predicted probability for a prefetch, for every predicting policy (default 0.6)' })
     .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value (e.g. lstm.epochs=5)' })
-    .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises known headers' })
-    .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index (default: key)' })
-    .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
-    .option('size-column', { type: 'string', describe: 'size column in bytes: header name or 1-based index (default: size, if present)' })
-    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip and count rows that cannot be read instead of stopping' })
     .option('fetch-latency', { type: 'number', default: 0, describe: 'backend fetch time, in the trace\'s time unit' })
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })

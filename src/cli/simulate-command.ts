@@ -3,23 +3,17 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { BadOptionError } from '../errors.js';
 import { renderReport, renderTextTable } from '../report/markdown.js';
 import { simulate } from '../simulate.js';
-import { readTrace, type TraceFormat } from '../trace/read.js';
 import { parseCapacity, resolveCapacity } from './capacity.js';
 import type { CliIo } from './main.js';
+import { cacheLine, loadTraceForCli, type TraceArgs } from './trace-options.js';
 
 /** Parsed options of the main command, as yargs returns them. */
-export interface SimulateArgs {
-  trace: string;
+export interface SimulateArgs extends TraceArgs {
   policy: string;
   cacheSize: string;
   trainFraction: number;
   confidence?: number;
   param: string[];
-  format: TraceFormat;
-  keyColumn?: string;
-  timeColumn?: string;
-  sizeColumn?: string;
-  skipInvalid: boolean;
   fetchLatency: number;
   seed: number;
   backend?: string;
@@ -41,13 +35,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
   const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
 
-  const trace = await readTrace(args.trace, {
-    format: args.format,
-    keyColumn: args.keyColumn,
-    timeColumn: args.timeColumn,
-    sizeColumn: args.sizeColumn,
-    skipInvalid: args.skipInvalid,
-  });
+  const loaded = await loadTraceForCli(args, io);
+  const trace = loaded.trace;
   const result = await simulate({
     trace,
     policies,
@@ -61,7 +50,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
 
   const reportPath = args.out ?? defaultReportPath(args.trace, policies);
   await writeFileAtomic(reportPath, renderReport(result, { command }));
-  io.stdout.write(`${renderTextTable(result)}\n\nreport: ${reportPath}\n`);
+  io.stdout.write(`${renderTextTable(result)}\n\nreport: ${reportPath}\n${cacheLine(loaded)}`);
 }
 
 function splitList(text: string, flag: string): string[] {

@@ -175,13 +175,13 @@ export class RowInterpreter {
     }
     throw this.#error(
       row,
-      `${what} field (${this.#columnName(position)}) is missing in ${JSON.stringify(text)}; fix the row or pass --skip-invalid`,
+      `${what} field (column ${position + 1}) is missing in ${JSON.stringify(text)}; fix the row or pass --skip-invalid`,
     );
   }
 
   #columnName(position: number): string {
     const name = this.#columns.names?.[position];
-    return name === undefined ? `column ${position + 1}` : `column ${position + 1}, "${name}"`;
+    return name === undefined ? `column ${position + 1}` : `"${name}"`;
   }
 
   /**

@@ -294,9 +294,9 @@ class ColumnFinder {
       return `${this.path}:1: --${flag}-column "${spec}" is not a 1-based column index, and the file has no header to look names up in; give the index of the column`;
     }
     const columns = header.map((h) => `"${h}"`).join(', ');
-    const looksLikeData = header.every((name) => name === '' || Number.isFinite(Number(name)));
+    const looksLikeData = header.some((name) => name !== '' && Number.isFinite(Number(name)));
     const hint = looksLikeData
-      ? '; the first line looks like data, so if the file has no header pass --no-header and 1-based indexes'
+      ? '; the first line looks like data, so if the file has no header pass --no-header and 1-based indexes, or a --format preset such as msr, tencent or twitter'
       : '';
     return `${this.path}:1: column "${spec}" is not in the header; the columns are ${columns}; pass --${flag}-column with one of them or a 1-based index${hint}`;
   }

@@ -86,9 +86,10 @@ export async function writeOracleGeneral(
   const objectIds = objectIdsOf(trace);
   const nextIndex = nextRequestIndex(trace);
   await streamFileAtomic(path, async (write) => {
-    const buffer = Buffer.alloc(RECORDS_PER_WRITE * ORACLE_GENERAL_RECORD_BYTES);
     for (let first = 0; first < trace.length; first += RECORDS_PER_WRITE) {
       const last = Math.min(trace.length, first + RECORDS_PER_WRITE);
+      // A fresh buffer per write: the stream may still hold the previous one.
+      const buffer = Buffer.alloc((last - first) * ORACLE_GENERAL_RECORD_BYTES);
       for (let i = first; i < last; i++) {
         const offset = (i - first) * ORACLE_GENERAL_RECORD_BYTES;
         buffer.writeUInt32LE(times.values[i], offset);
@@ -96,7 +97,7 @@ export async function writeOracleGeneral(
         buffer.writeUInt32LE(trace.sizes[i], offset + 12);
         buffer.writeBigInt64LE(BigInt(nextIndex[i]), offset + 16);
       }
-      await write(buffer.subarray(0, (last - first) * ORACLE_GENERAL_RECORD_BYTES));
+      await write(buffer);
     }
   });
   return { records: trace.length, objectIds: objectIds.mode, roundedTimes: times.rounded };
