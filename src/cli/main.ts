@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import { SimulatorError } from '../errors.js';
 import { PATTERNS } from '../trace/generate.js';
 import { POLICIES } from '../policies/registry.js';
+import { CONVERT_TARGETS, runConvert } from './convert-command.js';
 import { runGenerate } from './generate-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 import { traceOptions } from './trace-options.js';
@@ -52,6 +53,14 @@ export function createCli(argv: string[], io: CliIo) {
         .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
       async (args) => {
         await runGenerate(args as never, io).catch(fail);
+      })
+    .command('convert', 'rewrite a trace as libCacheSim oracleGeneral or as time,key,size,op CSV', (cli) =>
+      traceOptions(cli)
+        .option('out', { type: 'string', demandOption: true, describe: 'file to write' })
+        .option('to', { type: 'string', choices: CONVERT_TARGETS as unknown as string[], describe: 'output format (default: csv for a .csv name, else oracle-general)' })
+        .option('time-scale', { type: 'number', default: 1, describe: 'oracleGeneral only: factor applied to times before rounding down to whole u32 units (1e-6: µs to s)' }),
+      async (args) => {
+        await runConvert(args as never, io).catch(fail);
       })
     .strict()
     .exitProcess(false)
