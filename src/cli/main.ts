@@ -8,6 +8,7 @@ import { PATTERNS } from '../trace/generate.js';
 import { POLICIES } from '../policies/registry.js';
 import { CONVERT_TARGETS, runConvert } from './convert-command.js';
 import { runGenerate } from './generate-command.js';
+import { runInspect } from './inspect-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 import { traceOptions } from './trace-options.js';
 
@@ -53,6 +54,12 @@ export function createCli(argv: string[], io: CliIo) {
         .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
       async (args) => {
         await runGenerate(args as never, io).catch(fail);
+      })
+    .command('inspect', 'analyse a trace: counts, popularity, reuse distances, next-key predictability', (cli) =>
+      traceOptions(cli)
+        .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-inspect.md)' }),
+      async (args) => {
+        await runInspect(args as never, io, ['simulate', ...argv].join(' ')).catch(fail);
       })
     .command('convert', 'rewrite a trace as libCacheSim oracleGeneral or as time,key,size,op CSV', (cli) =>
       traceOptions(cli)
