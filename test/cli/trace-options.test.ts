@@ -145,3 +145,26 @@ describe('trace flags', () => {
     expect(result.report).toContain('- distinct keys: 2');
   });
 });
+
+describe('generate flags', () => {
+  it('rejects a pattern parameter for another pattern with exit 2', async () => {
+    const result = await runCli('generate', '--pattern', 'zipfian', '--length', '10', '--weights', 'random=1', '--out', join(dir, 'w.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--weights: applies to --pattern mixed, not zipfian');
+  });
+
+  it('rejects an unknown stream in the weights', async () => {
+    const result = await runCli('generate', '--pattern', 'mixed', '--length', '10', '--weights', 'loop=1', '--out', join(dir, 'w.csv'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--weights: "loop=1" is not STREAM=WEIGHT');
+  });
+
+  it('writes a Poisson trace with sizes that reads back', async () => {
+    const out = join(dir, 'poisson.csv');
+    const made = await runCli('generate', '--pattern', 'phases', '--length', '300', '--phase-length', '100', '--arrival', 'poisson', '--rate', '5', '--size', 'fixed:512', '--out', out);
+    expect(made.code).toBe(0);
+    const result = await replay(out, '--cache-size', '4KiB');
+    expect(result.code).toBe(0);
+    expect(result.report).toContain('- requests: 300');
+  });
+});
