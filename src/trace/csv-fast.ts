@@ -198,13 +198,13 @@ class SimpleRow implements RowSource {
     const columns = this.#sink.columns!;
     const builder = rules.builder;
     const time = columns.time === -1 ? builder.length : this.#integerAt(columns.time);
-    if (Number.isNaN(time)) return false;
+    if (!Number.isFinite(time)) return false;
     let size = 1;
     if (columns.size.length > 0) {
       size = 0;
       for (const position of columns.size) {
         const value = this.#integerAt(position);
-        if (!(value >= 0)) return false;
+        if (!(Number.isSafeInteger(value) && value >= 0)) return false;
         size += value;
       }
       size *= rules.sizeScale;
@@ -212,7 +212,7 @@ class SimpleRow implements RowSource {
     const op = columns.op === -1 ? 0 : this.#opAt(columns.op, rules);
     if (op === -1) return false;
     const count = columns.count === -1 ? 1 : this.#integerAt(columns.count);
-    if (!(count >= 1)) return false;
+    if (!(Number.isSafeInteger(count) && count >= 1)) return false;
     const keyId = this.#plainKeyId(columns, builder.dictionary);
     if (keyId === -1) return false;
     for (let i = 0; i < count; i++) builder.addKeyId(time, keyId, size, op as OpCode);
@@ -245,20 +245,24 @@ class SimpleRow implements RowSource {
   }
 
   /**
-   * Parses a field of an optional minus sign and 1 to 15 digits, which a
-   * double holds exactly; returns NaN for anything else.
+   * Parses a number field. An optional minus sign and 1 to 15 digits (which
+   * a double holds exactly) are read from the bytes; anything else goes
+   * through `Number()` of the text, as the row interpreter reads it. An
+   * empty field gives NaN.
    */
   #integerAt(position: number): number {
     const data = this.#data;
-    let p = this.#fieldStarts[position];
+    const start = this.#fieldStarts[position];
     const end = this.#fieldEnds[position];
+    let p = start;
     const isNegative = p < end && data[p] === MINUS;
     if (isNegative) p++;
-    if (p === end || end - p > MAX_PLAIN_DIGITS) return NaN;
+    if (p === end) return NaN;
+    if (end - p > MAX_PLAIN_DIGITS) return Number(data.toString('utf8', start, end));
     let value = 0;
     for (; p < end; p++) {
       const digit = data[p] - ZERO;
-      if (digit < 0 || digit > 9) return NaN;
+      if (digit < 0 || digit > 9) return Number(data.toString('utf8', start, end));
       value = value * 10 + digit;
     }
     return isNegative ? -value : value;

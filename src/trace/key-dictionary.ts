@@ -24,6 +24,7 @@ export class KeyDictionary {
   #slots = new Int32Array(1 << 12);
   #asciiCount = 0;
   readonly #scratch = Buffer.alloc(256);
+  readonly #decoder = new TextDecoder('latin1');
 
   get size(): number {
     return this.keys.length;
@@ -69,8 +70,11 @@ export class KeyDictionary {
   #insertAscii(data: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     const length = end - start;
     if (this.#arenaFill + length > this.#arena.length) this.#growArena(length);
-    this.#arena.set(data.subarray(start, end), this.#arenaFill);
-    const text = Buffer.from(data.buffer, data.byteOffset + start, length).toString('latin1');
+    // A byte loop and a latin1 decode avoid making a view object per key.
+    const arena = this.#arena;
+    const fill = this.#arenaFill;
+    for (let i = 0; i < length; i++) arena[fill + i] = data[start + i];
+    const text = this.#decoder.decode(arena.subarray(fill, fill + length));
     const id = this.#newId(text);
     this.#starts[id] = this.#arenaFill;
     this.#ends[id] = this.#arenaFill + length;

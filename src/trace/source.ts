@@ -110,6 +110,28 @@ export async function readPrefix(path: string): Promise<Buffer> {
   }
 }
 
+/**
+ * Reads up to 64 KiB from the end of an uncompressed file, for estimating
+ * its line count; a missing file yields no bytes.
+ */
+export async function readSuffix(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, PREFIX_BYTES);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, size - length);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Decompresses as much of a gzip prefix as the read holds. */
 function gunzipPrefix(bytes: Buffer): Buffer {
   try {

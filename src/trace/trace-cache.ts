@@ -19,11 +19,12 @@
  * Entry layout, little-endian: the magic `SIMTRACE`, a u32 layout version,
  * a u32 metadata length, the metadata as JSON, then the columns at 8-byte
  * aligned offsets (times f64, sizes f64, key ids u32, ops u8, key ends
- * u32) and the key text as UTF-8. Loading reads the file once and makes
- * the columns views of that buffer, with no per-request work.
+ * u32) and the key text as UTF-8. Times that are the request index and
+ * sizes that are all equal are not stored but filled in on loading. Loading
+ * reads the file once and makes the stored columns views of that buffer.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ import type { Trace, TraceReadStats } from './trace.js';
  * Version of the readers' output and of the entry layout. Bump it when a
  * reader changes what it produces, so that old entries are not reused.
  */
-export const TRACE_CACHE_VERSION = 1;
+export const TRACE_CACHE_VERSION = 2;
 const MAGIC = 'SIMTRACE';
 const HEADER_BYTES = 16;
 
@@ -70,6 +71,11 @@ interface EntryMeta {
   stats: TraceReadStats;
   length: number;
   keyCount: number;
+  keyTextBytes: number;
+  /** True when request i has time i; the times column is then not stored. */
+  hasIndexTimes: boolean;
+  /** The one size of every request, when all are equal; that column is then not stored. */
+  constantSize: number | null;
 }
 
 export interface CachedLoad {
@@ -178,21 +184,24 @@ function align8(offset: number): number {
   return (offset + 7) & ~7;
 }
 
-/** Byte offsets of each part of an entry. */
-function layout(metaBytes: number, length: number, keyCount: number, keyTextBytes: number) {
+/** Byte offsets of each part of an entry; elided columns take no bytes. */
+function layout(metaBytes: number, meta: EntryMeta) {
+  const n = meta.length;
   const times = align8(HEADER_BYTES + metaBytes);
-  const sizes = times + length * 8;
-  const keyIds = sizes + length * 8;
-  const ops = keyIds + length * 4;
-  const keyEnds = align8(ops + length);
-  const keyText = keyEnds + keyCount * 4;
-  return { times, sizes, keyIds, ops, keyEnds, keyText, total: keyText + keyTextBytes };
+  const sizes = times + (meta.hasIndexTimes ? 0 : n * 8);
+  const keyIds = sizes + (meta.constantSize === null ? n * 8 : 0);
+  const ops = keyIds + n * 4;
+  const keyEnds = align8(ops + n);
+  const keyText = keyEnds + meta.keyCount * 4;
+  return { times, sizes, keyIds, ops, keyEnds, keyText, total: keyText + meta.keyTextBytes };
 }
 
 async function readEntry(entryPath: string, contentHash: string, optionsKey: string): Promise<Trace | 'missing' | 'damaged'> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(entryPath);
+    // One blocking read: chunked async reads measured slower for files of
+    // tens of MiB, and nothing else runs while a command loads its trace.
+    bytes = readFileSync(entryPath);
   } catch {
     return 'missing';
   }
@@ -208,10 +217,10 @@ function decodeEntry(bytes: Buffer, contentHash: string, optionsKey: string): Tr
   if (bytes.length < HEADER_BYTES || bytes.toString('latin1', 0, 8) !== MAGIC) return undefined;
   if (bytes.readUInt32LE(8) !== TRACE_CACHE_VERSION) return undefined;
   const metaBytes = bytes.readUInt32LE(12);
-  const meta = JSON.parse(bytes.toString('utf8', HEADER_BYTES, HEADER_BYTES + metaBytes)) as EntryMeta & { keyTextBytes: number };
+  const meta = JSON.parse(bytes.toString('utf8', HEADER_BYTES, HEADER_BYTES + metaBytes)) as EntryMeta;
   if (meta.contentHash !== contentHash || meta.optionsKey !== optionsKey) return undefined;
   const n = meta.length;
-  const at = layout(metaBytes, n, meta.keyCount, meta.keyTextBytes);
+  const at = layout(metaBytes, meta);
   if (bytes.length !== at.total) return undefined;
   // Typed-array views need their offset aligned to the element size.
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
@@ -227,8 +236,8 @@ function decodeEntry(bytes: Buffer, contentHash: string, optionsKey: string): Tr
   }
   return {
     length: n,
-    times: new Float64Array(buffer, base + at.times, n),
-    sizes: new Float64Array(buffer, base + at.sizes, n),
+    times: meta.hasIndexTimes ? indexTimes(n) : new Float64Array(buffer, base + at.times, n),
+    sizes: meta.constantSize === null ? new Float64Array(buffer, base + at.sizes, n) : new Float64Array(n).fill(meta.constantSize),
     keyIds: new Uint32Array(buffer, base + at.keyIds, n),
     ops: new Uint8Array(buffer, base + at.ops, n),
     keys,
@@ -237,6 +246,22 @@ function decodeEntry(bytes: Buffer, contentHash: string, optionsKey: string): Tr
     ...(meta.timeOrigin === undefined ? {} : { timeOrigin: meta.timeOrigin }),
     stats: meta.stats,
   };
+}
+
+function indexTimes(length: number): Float64Array {
+  const times = new Float64Array(length);
+  for (let i = 0; i < length; i++) times[i] = i;
+  return times;
+}
+
+function hasIndexTimes(times: Float64Array): boolean {
+  for (let i = 0; i < times.length; i++) if (times[i] !== i) return false;
+  return true;
+}
+
+function constantOf(sizes: Float64Array): number | null {
+  for (let i = 1; i < sizes.length; i++) if (sizes[i] !== sizes[0]) return null;
+  return sizes.length === 0 ? null : sizes[0];
 }
 
 /** Writes the entry and the index; returns a warning instead of failing. */
@@ -274,7 +299,7 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
     keyEnds[id] = end;
   });
   const keyText = Buffer.from(trace.keys.join(''), 'utf8');
-  const meta: EntryMeta & { keyTextBytes: number } = {
+  const meta: EntryMeta = {
     contentHash,
     optionsKey,
     source: trace.source,
@@ -284,9 +309,11 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
     length: n,
     keyCount: trace.keys.length,
     keyTextBytes: keyText.length,
+    hasIndexTimes: hasIndexTimes(trace.times),
+    constantSize: constantOf(trace.sizes),
   };
   const metaJson = Buffer.from(JSON.stringify(meta), 'utf8');
-  const at = layout(metaJson.length, n, trace.keys.length, keyText.length);
+  const at = layout(metaJson.length, meta);
   const head = Buffer.alloc(at.times);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(TRACE_CACHE_VERSION, 8);
@@ -296,8 +323,8 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
   const padding = new Uint8Array(at.keyEnds - (at.ops + n));
   return [
     head,
-    bytesOf(trace.times),
-    bytesOf(trace.sizes),
+    ...(meta.hasIndexTimes ? [] : [bytesOf(trace.times)]),
+    ...(meta.constantSize === null ? [bytesOf(trace.sizes)] : []),
     bytesOf(trace.keyIds),
     bytesOf(trace.ops),
     padding,
