@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { BadOptionError } from '../errors.js';
 import { DEFAULT_CACHE_DIRECTORY, loadTrace, type LoadedTrace, type LoadTraceOptions } from '../trace/load.js';
-import { FORMAT_SUMMARIES, TRACE_FORMATS, type TraceFormat } from '../trace/read.js';
+import { TRACE_FORMATS, type TraceFormat } from '../trace/read.js';
 import type { CliIo } from './main.js';
 
 /** The trace-reading flags, as yargs returns them. */
@@ -24,15 +24,11 @@ export interface TraceArgs {
 /** Environment variable that sets the cache directory when --cache-dir is absent. */
 export const CACHE_DIRECTORY_VARIABLE = 'SIMULATE_TRACE_CACHE';
 
-const formatHelp = Object.entries(FORMAT_SUMMARIES)
-  .map(([name, summary]) => `${name}: ${summary}`)
-  .join('; ');
-
 /** Adds the flags that choose how a trace file is read. */
 export function traceOptions<T>(cli: Argv<T>) {
   return cli
     .option('trace', { type: 'string', demandOption: true, describe: 'trace file (.gz and .zst are decompressed while reading)' })
-    .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: `trace layout; auto recognises it from the name or first line where unambiguous. ${formatHelp}` })
+    .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises it from the file name or first line where only one layout fits (docs/traces.md describes each)' })
     .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index; a comma list joins several columns into one key (default: key)' })
     .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
     .option('size-column', { type: 'string', describe: 'size column in bytes: header name or 1-based index; a comma list adds columns up (default: size, if present)' })

@@ -5,12 +5,6 @@
 import type { CsvReadOptions } from './csv.js';
 import { Op, type OpCode } from './trace.js';
 
-export interface CsvPreset {
-  /** One line for `--help` and the docs. */
-  readonly summary: string;
-  readonly options: CsvReadOptions;
-}
-
 /** SCSI opcodes of the CloudPhysics traces: 0x28 READ(10), 0x2a WRITE(10). */
 function parseScsiOp(field: string): OpCode {
   if (field === '28') return Op.Read;
@@ -28,81 +22,81 @@ function parseReadWriteBit(field: string): OpCode {
 const SECTOR_BYTES = 512;
 
 export const CSV_PRESETS = {
+  // CloudPhysics block I/O: header version,time,op,size,lbn; key lbn, time
+  // in µs
   cloudphysics: {
-    summary: 'CloudPhysics block I/O: header version,time,op,size,lbn; key lbn, time in µs',
-    options: {
-      keyColumn: 'lbn',
-      timeColumn: 'time',
-      sizeColumn: 'size',
-      opColumn: 'op',
-      timeUnit: 'us',
-      parseOp: parseScsiOp,
-    },
+    keyColumn: 'lbn',
+    timeColumn: 'time',
+    sizeColumn: 'size',
+    opColumn: 'op',
+    timeUnit: 'us',
+    parseOp: parseScsiOp,
   },
+  // MSR Cambridge block I/O: no header,
+  // Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime; key
+  // host,disk,offset; time in 100 ns ticks from the first request
   msr: {
-    summary: 'MSR Cambridge block I/O: no header, Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime; key host,disk,offset; time in 100 ns ticks from the first request',
-    options: {
-      hasHeader: false,
-      delimiter: ',',
-      keyColumn: ['2', '3', '5'],
-      timeColumn: '1',
-      sizeColumn: '6',
-      opColumn: '4',
-      timeUnit: '100 ns',
-    },
+    hasHeader: false,
+    delimiter: ',',
+    keyColumn: ['2', '3', '5'],
+    timeColumn: '1',
+    sizeColumn: '6',
+    opColumn: '4',
+    timeUnit: '100 ns',
   },
+  // SYSTOR '17 block I/O: header Timestamp,Response,IOType,LUN,Offset,Size;
+  // key LUN,offset; time in s
   systor: {
-    summary: "SYSTOR '17 block I/O: header Timestamp,Response,IOType,LUN,Offset,Size; key LUN,offset; time in s",
-    options: {
-      keyColumn: ['LUN', 'Offset'],
-      timeColumn: 'Timestamp',
-      sizeColumn: 'Size',
-      opColumn: 'IOType',
-      timeUnit: 's',
-    },
+    keyColumn: ['LUN', 'Offset'],
+    timeColumn: 'Timestamp',
+    sizeColumn: 'Size',
+    opColumn: 'IOType',
+    timeUnit: 's',
   },
+  // Tencent CBS block I/O: no header,
+  // Timestamp,Offset,Size,IOType,VolumeID; key volume,offset; sizes in
+  // 512-byte sectors; time in s
   tencent: {
-    summary: 'Tencent CBS block I/O: no header, Timestamp,Offset,Size,IOType,VolumeID; key volume,offset; sizes in 512-byte sectors; time in s',
-    options: {
-      hasHeader: false,
-      delimiter: ',',
-      keyColumn: ['5', '2'],
-      timeColumn: '1',
-      sizeColumn: '3',
-      sizeScale: SECTOR_BYTES,
-      opColumn: '4',
-      parseOp: parseReadWriteBit,
-      timeUnit: 's',
-    },
+    hasHeader: false,
+    delimiter: ',',
+    keyColumn: ['5', '2'],
+    timeColumn: '1',
+    sizeColumn: '3',
+    sizeScale: SECTOR_BYTES,
+    opColumn: '4',
+    parseOp: parseReadWriteBit,
+    timeUnit: 's',
   },
+  // Twitter Twemcache: no header,
+  // timestamp,key,key_size,value_size,client_id,operation,TTL; size = key +
+  // value bytes; time in s
   twitter: {
-    summary: 'Twitter Twemcache: no header, timestamp,key,key_size,value_size,client_id,operation,TTL; size = key + value bytes; time in s',
-    options: {
-      hasHeader: false,
-      delimiter: ',',
-      keyColumn: '2',
-      timeColumn: '1',
-      sizeColumn: ['3', '4'],
-      opColumn: '6',
-      timeUnit: 's',
-    },
+    hasHeader: false,
+    delimiter: ',',
+    keyColumn: '2',
+    timeColumn: '1',
+    sizeColumn: ['3', '4'],
+    opColumn: '6',
+    timeUnit: 's',
   },
+  // Meta kvcache: header with op_time,key,key_size,op,op_count,size (any
+  // order); each row issued op_count times; size = key + value bytes; time
+  // in s
   'meta-kvcache': {
-    summary: 'Meta kvcache: header with op_time,key,key_size,op,op_count,size (any order); each row issued op_count times; size = key + value bytes; time in s',
-    options: {
-      keyColumn: 'key',
-      timeColumn: 'op_time',
-      sizeColumn: ['key_size', 'size'],
-      opColumn: 'op',
-      countColumn: 'op_count',
-      timeUnit: 's',
-    },
+    keyColumn: 'key',
+    timeColumn: 'op_time',
+    sizeColumn: ['key_size', 'size'],
+    opColumn: 'op',
+    countColumn: 'op_count',
+    timeUnit: 's',
   },
+  // One key per line, no header (LIRS traces); time is the request index.
   lines: {
-    summary: 'one key per line, no header (LIRS traces); time is the request index',
     // NUL never occurs in a text line, so the whole line is the key.
-    options: { hasHeader: false, keyColumn: '1', delimiter: '\u0000' },
+    hasHeader: false,
+    keyColumn: '1',
+    delimiter: '\u0000',
   },
-} as const satisfies Record<string, CsvPreset>;
+} as const satisfies Record<string, CsvReadOptions>;
 
 export type CsvPresetName = keyof typeof CSV_PRESETS;

@@ -24,21 +24,6 @@ export const TRACE_FORMATS = [
 ] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
-/** One line per format, for `--help` and the docs. */
-export const FORMAT_SUMMARIES: Record<Exclude<TraceFormat, 'auto'>, string> = {
-  csv: 'delimited text with columns chosen by --key-column, --time-column, --size-column, --op-column',
-  ...(Object.fromEntries(PRESET_NAMES.map((name) => [name, CSV_PRESETS[name].summary])) as Record<CsvPresetName, string>),
-  csapp: 'valgrind lackey / CS:APP memory trace (" L 04222cac,4"); key = address / --line-size; M = load + store',
-  arc: 'ARC .lis block trace: start_block block_count ...; one 512-byte request per block',
-  cache2k: 'cache2k binary trace: 32-bit big-endian integer keys (same as int32-be)',
-  corda: 'Corda binary trace: 64-bit big-endian integer keys (same as int64-be)',
-  'int32-be': 'binary: one signed 32-bit big-endian key per request',
-  'int32-le': 'binary: one signed 32-bit little-endian key per request',
-  'int64-be': 'binary: one signed 64-bit big-endian key per request',
-  'int64-le': 'binary: one signed 64-bit little-endian key per request',
-  'oracle-general': "libCacheSim's binary oracleGeneral: 24-byte little-endian records (u32 time, u64 id, u32 size, i64 next)",
-};
-
 export interface ReadTraceOptions extends CsvReadOptions {
   /** Layout of the file; `auto` recognises it where that is unambiguous. Default: `auto`. */
   format?: TraceFormat;
@@ -95,7 +80,7 @@ async function readAs(path: string, format: Exclude<TraceFormat, 'auto'>, option
       return readOracleGeneral(path);
     default:
       if (isIntegerLayout(format)) return readIntegerTrace(path, format);
-      return readCsvTrace(path, { ...CSV_PRESETS[format].options, ...definedOnly(options) });
+      return readCsvTrace(path, { ...CSV_PRESETS[format], ...definedOnly(options) });
   }
 }
 

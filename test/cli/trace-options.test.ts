@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../helpers.js';
@@ -132,6 +132,23 @@ describe('bad trace input', () => {
 });
 
 describe('trace flags', () => {
+  it('prints the cache entry it stored, then reused', async () => {
+    const trace = file('cached.csv', 'key\na\nb\n');
+    const first = await replay(trace);
+    const second = await replay(trace);
+    expect(first.stdout).toMatch(new RegExp(`trace cache: ${cacheDir}/traces/[0-9a-f]{64}\\.trace \\(stored\\)\n$`));
+    expect(second.stdout).toMatch(/\(hit\)\n$/);
+  });
+
+  it('reads the text and writes no entry with --no-cache', async () => {
+    const trace = file('uncached.csv', 'key\nnever-cached\n');
+    const entries = () => (existsSync(join(cacheDir, 'traces')) ? readdirSync(join(cacheDir, 'traces')).length : 0);
+    const before = entries();
+    const result = await replay(trace, '--no-cache');
+    expect(result.stdout).toMatch(/trace cache: off\n$/);
+    expect(entries()).toBe(before);
+  });
+
   it('reads a headerless semicolon file by index', async () => {
     const trace = file('semi.txt', '1;a;10\n2;b;20\n3;a;10\n');
     const result = await replay(trace, '--no-header', '--key-column', '2', '--time-column', '1', '--size-column', '3');

@@ -38,8 +38,8 @@ const FILES: [string, string, CsvReadOptions][] = [
   ['sixteen-digit time', 'time,key\n1234567890123456,a\n1234567890123457,b\n', {}],
   ['non-ASCII keys', 'key\nclé\nclé\n鍵\n', {}],
   ['composite keys with colons', 'vol,off\n1,2\n1:2,3\n1,2:3\n', { keyColumn: ['vol', 'off'] }],
-  ['ops and counts', 'op_time,key,key_size,op,op_count,size\n1,k,3,GET,2,5\n2,k,3,SET,1,5\n3,j,1,DELETE,3,0\n', CSV_PRESETS['meta-kvcache'].options],
-  ['headerless with a preset', '1,10,8,0,7\n1,10,8,1,7\n2,10,8,1,8\n', CSV_PRESETS.tencent.options],
+  ['ops and counts', 'op_time,key,key_size,op,op_count,size\n1,k,3,GET,2,5\n2,k,3,SET,1,5\n3,j,1,DELETE,3,0\n', CSV_PRESETS['meta-kvcache']],
+  ['headerless with a preset', '1,10,8,0,7\n1,10,8,1,7\n2,10,8,1,8\n', CSV_PRESETS.tencent],
   ['bad size', 'key,size\na,1\nb,x\n', {}],
   ['bad size skipped', 'key,size\na,1\nb,x\nc,-1\nd,2\n', { skipInvalid: true }],
   ['missing key', 'time,key\n1,a\n2,\n', {}],
@@ -74,9 +74,9 @@ describe('fast CSV splitter', () => {
   for (const name of ['tencent-cbs-sample.csv', 'systor17-sample.csv', 'msr-hm0-sample.csv']) {
     const real = realTrace(name);
     it.skipIf(real.isMissing)(`matches csv-parse on ${name}${real.why}`, async () => {
-      const preset = name.startsWith('tencent') ? CSV_PRESETS.tencent.options
-        : name.startsWith('systor') ? CSV_PRESETS.systor.options
-        : CSV_PRESETS.msr.options;
+      const preset = name.startsWith('tencent') ? CSV_PRESETS.tencent
+        : name.startsWith('systor') ? CSV_PRESETS.systor
+        : CSV_PRESETS.msr;
       const { fast, quoted } = await bothSplitters(real.path, preset);
       expect(fast).not.toBeInstanceOf(Error);
       expect(plain(fast)).toEqual(plain(quoted));

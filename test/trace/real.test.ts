@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTrace, type ReadTraceOptions } from '../../src/trace/read.js';
+import { readTrace, TRACE_FORMATS, type ReadTraceOptions } from '../../src/trace/read.js';
 import { Op, type Trace } from '../../src/trace/trace.js';
 import { realTrace } from '../helpers.js';
 
@@ -116,4 +118,13 @@ describe('real traces', () => {
       check?.(trace);
     });
   }
+});
+
+describe('docs/traces.md', () => {
+  it('lists every format', () => {
+    const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'traces.md'), 'utf8');
+    for (const format of TRACE_FORMATS.filter((name) => name !== 'auto')) {
+      expect(docs).toContain(`\`${format}\``);
+    }
+  });
 });
