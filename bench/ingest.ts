@@ -62,7 +62,7 @@ function verdict(isMet: boolean): string {
   return isMet ? 'met' : '**not met**';
 }
 
-/** The ingest section of the benchmark page. */
+/** Measures the ingest figures and returns that section of the benchmark page. */
 export async function ingestSection(): Promise<BenchSection> {
   const dir = mkdtempSync(join(tmpdir(), 'cache-sim-bench-'));
   try {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-write.js';
 import { ingestSection } from './ingest.js';
 
-/** What one section of the benchmark page contributes. */
+/** Output of one section of the benchmark page. */
 export interface BenchSection {
   /** Markdown, starting with a `##` heading. */
   markdown: string;

@@ -1,6 +1,6 @@
 import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics';
 
-/** How requests spread over keys. */
+/** Distribution of requests over keys. */
 export interface Popularity {
   /** Requests per key id. */
   counts: Float64Array;

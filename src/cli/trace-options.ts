@@ -81,14 +81,14 @@ export async function loadTraceForCli(args: TraceArgs, io: CliIo): Promise<Loade
   return loaded;
 }
 
-/** The line a command prints last on stdout to say where the cache entry is. */
+/** Returns the line a command prints last on stdout to name the cache entry. */
 export function cacheLine(loaded: LoadedTrace): string {
   return loaded.cacheEntry === undefined
     ? 'trace cache: off\n'
     : `trace cache: ${loaded.cacheEntry} (${loaded.cacheStatus})\n`;
 }
 
-/** One line per doubtful property of a loaded trace. */
+/** Returns one warning line per doubtful property of a loaded trace. */
 export function traceWarnings(loaded: LoadedTrace): string[] {
   const { trace } = loaded;
   const stats = trace.stats;

@@ -26,7 +26,7 @@ export function warmedUpGenerator(seed: number): RandomGenerator {
 
 const WARM_UP_DRAWS = 4;
 
-/** How request times are generated. */
+/** Process that generates request times. */
 export type Arrivals = { kind: 'index' } | { kind: 'poisson'; ratePerUnit: number };
 
 /**
@@ -117,7 +117,7 @@ function drawSize(distribution: SizeDistribution, rng: RandomGenerator): number 
   }
 }
 
-/** A standard normal draw by the Box-Muller transform. */
+/** Draws from the standard normal distribution by the Box-Muller transform. */
 function standardNormal(rng: RandomGenerator): number {
   const u = 1 - uniformFloat64(rng);
   const v = uniformFloat64(rng);

@@ -20,7 +20,7 @@ export type IntegerLayout = keyof typeof INTEGER_LAYOUTS;
 export async function forEachRecord(
   path: string,
   width: number,
-  what: string,
+  recordName: string,
   onRecord: (view: DataView, offset: number, index: number) => void,
 ): Promise<number> {
   await assertReadable(path);
@@ -36,7 +36,7 @@ export async function forEachRecord(
   if (carry !== undefined) {
     const bytes = index * width + carry.length;
     throw new TraceParseError(
-      `${path}: ${bytes} bytes is not a whole number of ${width}-byte ${what} records (${carry.length} bytes left over); the file is truncated or has another format, so check --format`,
+      `${path}: ${bytes} bytes is not a whole number of ${width}-byte ${recordName} records (${carry.length} bytes left over); the file is truncated or has another format, so check --format`,
     );
   }
   if (index === 0) {

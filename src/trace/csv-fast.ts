@@ -3,8 +3,8 @@
  *
  * csv-parse reads about 0.14 million rows/s here (Node 20, 2-core machine,
  * a 1M-row time,key,size file), far below the 1.5 million rows/s that
- * ingest needs, because it builds every field of every row as a string and
- * a record object per row. Most trace files have no quotes at all; for
+ * ingest needs. It builds every field of every row as a string, and a
+ * record object per row. Most trace files have no quotes at all; for
  * them this splitter scans the bytes once and makes strings only for the
  * fields the trace uses.
  *
@@ -28,12 +28,12 @@ const MINUS = 0x2d;
 const ZERO = 0x30;
 const COLON = 0x3a;
 const BACKSLASH = 0x5c;
-/** Digits that a double always holds exactly (2^53 has 16). */
+/** Digits that a double always represents exactly (2^53 has 16). */
 const MAX_PLAIN_DIGITS = 15;
 const NEEDS_TEXT = 1;
 const NEEDS_BYTES = 2;
 
-/** Where the splitter sends rows; implemented by the CSV reader. */
+/** Receiver of the splitter's rows, implemented by the CSV reader. */
 export interface RowSink {
   /** Columns once the first row is taken; undefined before. */
   readonly columns: Columns | undefined;
@@ -51,7 +51,7 @@ export interface RowSink {
   fastRules(): FastRules | undefined;
 }
 
-/** What a row read from bytes needs from the reader. */
+/** Reader settings that a row read from bytes needs. */
 export interface FastRules {
   readonly builder: TraceBuilder;
   readonly sizeScale: number;
@@ -59,14 +59,14 @@ export interface FastRules {
   opCode(field: string): OpCode;
 }
 
-/** Whether the fast splitter can read a file that starts with `prefix`. */
+/** Tells whether the fast splitter can read a file that starts with `prefix`. */
 export function canSplitSimply(prefix: Buffer, delimiter: string): boolean {
   return delimiter.length === 1 && delimiter.charCodeAt(0) < 0x80 && !prefix.includes(QUOTE);
 }
 
 /**
  * Splits the stream into rows and sends them to `sink`. Returns false,
- * having stopped reading, as soon as a chunk holds a quote character.
+ * having stopped reading, as soon as a chunk contains a quote character.
  */
 export async function readSimpleCsv(
   stream: Readable,
@@ -110,7 +110,7 @@ class SimpleRow implements RowSource {
   line = 0;
   readonly #delimiter: number;
   readonly #sink: RowSink;
-  /** What each 0-based field position is needed as: 0, text or bytes. */
+  /** Use of each 0-based field position: 0 (unused), text or bytes. */
   #needs = new Uint8Array(0);
   #keyPosition = -1;
   #isFirstRow = false;
@@ -246,7 +246,7 @@ class SimpleRow implements RowSource {
 
   /**
    * Parses a number field. An optional minus sign and 1 to 15 digits (which
-   * a double holds exactly) are read from the bytes; anything else goes
+   * a double represents exactly) are read from the bytes; anything else goes
    * through `Number()` of the text, as the row interpreter reads it. An
    * empty field gives NaN.
    */

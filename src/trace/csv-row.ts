@@ -19,7 +19,7 @@ export interface Columns {
   names?: readonly string[];
 }
 
-/** How a reader turns fields into requests; presets fill these in. */
+/** Rules for turning fields into requests, which presets fill in. */
 export interface RowRules {
   /** Multiplies each size field: 512 for sizes in sectors. Default 1. */
   sizeScale?: number;
@@ -29,7 +29,7 @@ export interface RowRules {
   skipInvalid?: boolean;
 }
 
-/** The row being read, as the line splitter sees it. */
+/** The row being read, as the line splitter provides it. */
 export interface RowSource {
   /** Fields of the row; only the positions in `Columns` need be filled. */
   readonly fields: readonly (string | undefined)[];

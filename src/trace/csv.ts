@@ -32,8 +32,8 @@ export interface CsvReadOptions extends RowRules {
   /** Unit of the time column, written into reports. Default: `trace units`. */
   timeUnit?: string;
   /**
-   * Which line splitter to use. `auto` (the default) takes the fast path
-   * for files without quotes; the others exist so tests can compare them.
+   * Line splitter. `auto` (the default) takes the fast path for files
+   * without quotes. The others exist so that tests can compare them.
    */
   splitter?: 'auto' | 'csv-parse' | 'fast';
 }
@@ -75,8 +75,8 @@ function quoteError(path: string): never {
  * the end of the file, so that the builder can size its columns once.
  * Both ends count because lines often grow along a file (times gain
  * digits); the start alone overestimated a 10-million-row file by 31%.
- * Compressed files get no estimate: their size on disk says little about
- * their line count.
+ * Compressed files get no estimate, because their size on disk is a poor
+ * guide to their line count.
  */
 async function estimateRows(path: string, prefix: Buffer, fileBytes: number): Promise<number | undefined> {
   if (compressionOf(path) !== 'none' || prefix.length === 0) return undefined;

@@ -20,7 +20,7 @@ export interface LoadedTrace {
   cacheStatus: CacheStatus | 'off';
   /** Path of the cache entry, when the cache was used. */
   cacheEntry?: string;
-  /** Why the cache could not be written, if it could not. */
+  /** Reason the cache could not be written, if it could not. */
   cacheWarning?: string;
   /** Requests that `sortByTime` moved into time order (0 when not asked). */
   sortedBackwardTimestamps: number;

@@ -52,7 +52,7 @@ export interface OracleGeneralWriteOptions {
   timeScale?: number;
 }
 
-/** What `writeOracleGeneral` did, for the caller to report. */
+/** Outcome of `writeOracleGeneral`, for the caller to report. */
 export interface OracleGeneralWriteResult {
   records: number;
   /**

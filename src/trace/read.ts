@@ -10,7 +10,7 @@ import type { Trace } from './trace.js';
 const PRESET_NAMES = Object.keys(CSV_PRESETS) as CsvPresetName[];
 const INTEGER_NAMES = Object.keys(INTEGER_LAYOUTS) as IntegerLayout[];
 
-/** Trace layouts that `readTrace` knows by name. */
+/** Trace layouts that `readTrace` reads, by name. */
 export const TRACE_FORMATS = [
   'auto',
   'csv',

@@ -17,7 +17,7 @@ export function compressionOf(path: string): Compression {
   return 'none';
 }
 
-/** The file name without a `.gz` or `.zst` suffix, for format detection. */
+/** Returns the file name without a `.gz` or `.zst` suffix, for format detection. */
 export function uncompressedName(path: string): string {
   return path.replace(/\.(gz|zst|zstd)$/, '');
 }
@@ -84,7 +84,7 @@ function zstdError(path: string, error: unknown): TraceParseError {
   );
 }
 
-/** Bytes a prefix read asks for when sniffing a format. */
+/** Bytes read from the start of a file to detect its format. */
 const PREFIX_BYTES = 1 << 16;
 
 /**

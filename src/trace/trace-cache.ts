@@ -10,11 +10,12 @@
  * An entry is keyed by the SHA-256 of the trace file's bytes and by every
  * reading option that changes the result, so a changed file or other
  * options never reuse an entry. Hashing a large file costs about 0.6 s per
- * GiB (measured with SHA-256 on an AMD EPYC with SHA extensions), so the
+ * GiB (measured with SHA-256 on an AMD EPYC with SHA extensions). So the
  * index remembers each path's hash with the file's size, mtime, ctime,
  * inode and device, and hashes again only when one of them changes. Any
- * write to the file changes its ctime, which no user-level tool can set
- * back, so a changed file is always noticed.
+ * write to the file changes its ctime, which utimes and copying tools
+ * cannot set back, so a changed file is noticed unless the system clock
+ * itself is turned back.
  *
  * Entry layout, little-endian: the magic `SIMTRACE`, a u32 layout version,
  * a u32 metadata length, the metadata as JSON, then the columns at 8-byte
@@ -39,7 +40,7 @@ export const TRACE_CACHE_VERSION = 2;
 const MAGIC = 'SIMTRACE';
 const HEADER_BYTES = 16;
 
-/** What happened to the cache on one load. */
+/** Outcome of one load through the cache. */
 export type CacheStatus =
   /** The entry existed and was loaded. */
   | 'hit'
@@ -83,7 +84,7 @@ export interface CachedLoad {
   status: CacheStatus;
   /** Path of the entry file. */
   entryPath: string;
-  /** Why the entry could not be written, for `unwritable`. */
+  /** Reason the entry could not be written, for `unwritable`. */
   warning?: string;
 }
 
@@ -113,8 +114,8 @@ export async function loadThroughCache(
     wasStale ||= cached === 'damaged';
     const trace = await parse();
     const warning = await storeEntry(directory, entryPath, trace, identity.current, optionsKey);
-    const status: CacheStatus = warning !== undefined ? 'unwritable' : wasStale ? 'stale' : 'stored';
-    return { trace, status, entryPath, ...(warning === undefined ? {} : { warning }) };
+    if (warning !== undefined) return { trace, status: 'unwritable', entryPath, warning };
+    return { trace, status: wasStale ? 'stale' : 'stored', entryPath };
   }
   return { trace: cached, status: 'hit', entryPath };
 }

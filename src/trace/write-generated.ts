@@ -5,7 +5,7 @@ import { keyStream, type Pattern, type PatternOptions } from './generate.js';
 /** Rows collected before each write; keeps writes large and memory small. */
 const ROWS_PER_CHUNK = 65_536;
 
-/** What a generated trace holds besides its keys. */
+/** Contents of a generated trace besides its keys. */
 export interface GenerateOptions extends PatternOptions {
   /** Request times. Default: the request index. */
   arrivals?: Arrivals;
