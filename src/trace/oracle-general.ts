@@ -18,6 +18,7 @@ import { Op, TraceBuilder, type Trace } from './trace.js';
 
 export const ORACLE_GENERAL_RECORD_BYTES = 24;
 const U32_LIMIT = 2 ** 32;
+const U32_MAX = U32_LIMIT - 1;
 const U64_MAX = (1n << 64n) - 1n;
 /** Largest high word for which `high * 2^32 + low` is below 2^53. */
 const EXACT_HIGH_WORD_LIMIT = 2 ** 21;
@@ -92,10 +93,15 @@ export async function writeOracleGeneral(
       const buffer = Buffer.alloc((last - first) * ORACLE_GENERAL_RECORD_BYTES);
       for (let i = first; i < last; i++) {
         const offset = (i - first) * ORACLE_GENERAL_RECORD_BYTES;
+        const keyId = trace.keyIds[i];
+        const next = nextIndex[i];
         buffer.writeUInt32LE(times.values[i], offset);
-        buffer.writeBigUInt64LE(objectIds.ids[trace.keyIds[i]], offset + 4);
+        buffer.writeUInt32LE(objectIds.low[keyId], offset + 4);
+        buffer.writeUInt32LE(objectIds.high[keyId], offset + 8);
         buffer.writeUInt32LE(trace.sizes[i], offset + 12);
-        buffer.writeBigInt64LE(BigInt(nextIndex[i]), offset + 16);
+        // -1 is all ones in two's complement; indexes are below 2^53.
+        buffer.writeUInt32LE(next === -1 ? U32_MAX : next % U32_LIMIT, offset + 16);
+        buffer.writeUInt32LE(next === -1 ? U32_MAX : Math.floor(next / U32_LIMIT), offset + 20);
       }
       await write(buffer);
     }
@@ -143,18 +149,23 @@ const CANONICAL_U64 = /^(0|[1-9][0-9]{0,19})$/;
  * else dense ids. Keys like `007` or `-5` would not come back as the same
  * text, and two of them could even share a value, so they force dense ids.
  */
-function objectIdsOf(trace: Trace): { ids: BigUint64Array; mode: 'key' | 'dense-id' } {
-  const ids = new BigUint64Array(trace.keys.length);
+function objectIdsOf(trace: Trace): { low: Uint32Array; high: Uint32Array; mode: 'key' | 'dense-id' } {
+  const low = new Uint32Array(trace.keys.length);
+  const high = new Uint32Array(trace.keys.length);
   for (let id = 0; id < trace.keys.length; id++) {
     const key = trace.keys[id];
     const value = CANONICAL_U64.test(key) ? BigInt(key) : -1n;
     if (value < 0n || value > U64_MAX) {
-      for (let dense = 0; dense < ids.length; dense++) ids[dense] = BigInt(dense);
-      return { ids, mode: 'dense-id' };
+      for (let dense = 0; dense < low.length; dense++) {
+        low[dense] = dense % U32_LIMIT;
+        high[dense] = Math.floor(dense / U32_LIMIT);
+      }
+      return { low, high, mode: 'dense-id' };
     }
-    ids[id] = value;
+    low[id] = Number(value & 0xffffffffn);
+    high[id] = Number(value >> 32n);
   }
-  return { ids, mode: 'key' };
+  return { low, high, mode: 'key' };
 }
 
 /** For each request, the index of the next request for its key, or -1. */
