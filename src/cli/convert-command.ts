@@ -1,8 +1,9 @@
+import type { Argv } from 'yargs';
 import { BadOptionError } from '../errors.js';
 import { writeOracleGeneral } from '../trace/oracle-general.js';
 import { writeTraceCsv } from '../trace/write-csv.js';
 import type { CliIo } from './main.js';
-import { cacheLine, loadTraceForCli, type TraceArgs } from './trace-options.js';
+import { cacheLine, loadTraceForCli, traceOptions, type TraceArgs } from './trace-options.js';
 
 /** Formats that `simulate convert` writes. */
 export const CONVERT_TARGETS = ['oracle-general', 'csv'] as const;
@@ -12,6 +13,14 @@ export interface ConvertArgs extends TraceArgs {
   out: string;
   to?: ConvertTarget;
   timeScale: number;
+}
+
+/** Adds the options of `simulate convert`. */
+export function convertOptions(cli: Argv) {
+  return traceOptions(cli)
+    .option('out', { type: 'string', demandOption: true, describe: 'file to write' })
+    .option('to', { type: 'string', choices: CONVERT_TARGETS as unknown as string[], describe: 'output format (default: csv for a .csv name, else oracle-general)' })
+    .option('time-scale', { type: 'number', default: 1, describe: 'oracleGeneral only: factor applied to times before rounding down to whole u32 units (1e-6: µs to s)' });
 }
 
 /**

@@ -1,6 +1,17 @@
+import type { Argv } from 'yargs';
 import { BadOptionError } from '../errors.js';
 import { parseSizeDistribution, type Arrivals } from '../trace/arrivals.js';
-import { MIXED_STREAMS, type MixedStream, type Pattern, type PatternOptions } from '../trace/generate.js';
+import {
+  DEFAULT_PHASE_LENGTH,
+  DEFAULT_SCAN_LENGTH,
+  DEFAULT_SCAN_SHARE,
+  DEFAULT_WORKING_SET,
+  MIXED_STREAMS,
+  PATTERNS,
+  type MixedStream,
+  type Pattern,
+  type PatternOptions,
+} from '../trace/generate.js';
 import { writeGeneratedTrace } from '../trace/write-generated.js';
 import type { CliIo } from './main.js';
 
@@ -27,6 +38,23 @@ const PATTERN_FLAGS: [keyof GenerateArgs, string, Pattern][] = [
   ['scanLength', '--scan-length', 'scan-zipf'],
   ['scanShare', '--scan-share', 'scan-zipf'],
 ];
+
+/** Adds the options of `simulate generate`. */
+export function generateOptions(cli: Argv) {
+  return cli
+    .option('pattern', { type: 'string', choices: PATTERNS as unknown as string[], demandOption: true, describe: 'workload: mixed interleaves the first four in bursts; phases moves a Zipf working set at each phase; scan-zipf loops over keys on a zipfian background' })
+    .option('length', { type: 'number', demandOption: true, describe: 'number of requests' })
+    .option('seed', { type: 'number', default: 1, describe: 'seed; the same seed gives the same file' })
+    .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' })
+    .option('weights', { type: 'string', describe: 'mixed: stream weights, e.g. sequential=1,zipfian=3 (unnamed streams get 0; default 1 each)' })
+    .option('phase-length', { type: 'number', describe: `phases: requests per phase (default ${DEFAULT_PHASE_LENGTH})` })
+    .option('working-set', { type: 'number', describe: `phases: keys per phase (default ${DEFAULT_WORKING_SET})` })
+    .option('scan-length', { type: 'number', describe: `scan-zipf: keys in the loop (default ${DEFAULT_SCAN_LENGTH})` })
+    .option('scan-share', { type: 'number', describe: `scan-zipf: share of requests from the loop, in [0, 1] (default ${DEFAULT_SCAN_SHARE})` })
+    .option('arrival', { type: 'string', choices: ['index', 'poisson'], default: 'index', describe: 'request times: the request index, or a Poisson process at --rate' })
+    .option('rate', { type: 'number', describe: 'poisson: requests per time unit (default 1)' })
+    .option('size', { type: 'string', describe: 'object sizes in bytes, one per key: fixed:4096, uniform:MIN:MAX, lognormal:MU:SIGMA, pareto:ALPHA:MIN' });
+}
 
 /** Writes a generated trace and prints its path on stdout. */
 export async function runGenerate(args: GenerateArgs, io: CliIo): Promise<void> {
