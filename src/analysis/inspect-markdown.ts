@@ -39,6 +39,7 @@ function overview(r: TraceInspection): string[] {
     `- operations: ${r.reads} reads, ${r.writes} writes, ${r.otherOps} other`,
     `- bytes requested: ${r.requestedBytes}; bytes of all distinct keys at their latest size: ${r.distinctBytes}`,
     `- requests of size 0: ${r.zeroSizeRequests}; requests that change their key's size: ${r.resizedRequests}`,
+    `- skipped while reading: ${r.skippedBlankLines} blank lines, ${r.skippedInvalidRows} invalid rows (--skip-invalid), ${r.ignoredRows} rows that are not requests (instruction fetches)`,
     '',
   ];
 }

@@ -16,6 +16,10 @@ export interface TraceInspection {
   firstTime?: number;
   lastTime?: number;
   backwardTimestamps: number;
+  skippedBlankLines: number;
+  skippedInvalidRows: number;
+  /** Rows the format defines as no request, such as instruction fetches. */
+  ignoredRows: number;
   reads: number;
   writes: number;
   otherOps: number;
@@ -54,6 +58,9 @@ export function inspectTrace(trace: Trace): TraceInspection {
     ...(trace.timeOrigin === undefined ? {} : { timeOrigin: trace.timeOrigin }),
     ...timeRange(trace),
     backwardTimestamps: trace.stats.backwardTimestamps,
+    skippedBlankLines: trace.stats.skippedBlankLines,
+    skippedInvalidRows: trace.stats.skippedInvalidRows,
+    ignoredRows: trace.stats.ignoredRows,
     ...opCounts(trace),
     ...byteCounts(trace),
     zeroSizeRequests: trace.stats.zeroSizeRequests,
