@@ -28,23 +28,43 @@ const REAL_CSV = join(import.meta.dirname, '..', '..', '..', 'shared', 'traces',
 
 interface Rate {
   requests: number;
+  /** Median wall-clock time of one load. */
   medianMs: number;
   requestsPerSecond: number;
+  /** Median CPU time (user + system) of this process per load. */
+  medianCpuMs: number;
+  /** Requests per second of the process's CPU time, which other processes do not inflate. */
+  requestsPerCpuSecond: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Loads the trace RUNS times after the warm-up; returns the median rate. */
 async function measureRate(path: string, options: LoadTraceOptions): Promise<Rate> {
   for (let run = 0; run < WARM_UP_RUNS; run++) await loadTrace(path, options);
-  const times: number[] = [];
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
   let requests = 0;
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     requests = (await loadTrace(path, options)).trace.length;
-    times.push(performance.now() - started);
+    const cpu = process.cpuUsage(cpuBefore);
+    wallMs.push(performance.now() - started);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const medianMs = times[Math.floor(RUNS / 2)];
-  return { requests, medianMs, requestsPerSecond: requests / (medianMs / 1000) };
+  const medianMs = median(wallMs);
+  const medianCpuMs = median(cpuMs);
+  return {
+    requests,
+    medianMs,
+    requestsPerSecond: requests / (medianMs / 1000),
+    medianCpuMs,
+    requestsPerCpuSecond: requests / (medianCpuMs / 1000),
+  };
 }
 
 async function probeMemory(path: string, cacheDirectory?: string): Promise<{ peakMiB: number; elapsedMs: number }> {
@@ -101,11 +121,13 @@ export async function ingestSection(): Promise<BenchSection> {
       '',
       `Median of ${RUNS} loads after ${WARM_UP_RUNS} warm-up loads, each through \`loadTrace\` as the CLI calls it. The synthetic trace is \`simulate generate --pattern zipfian --arrival poisson --rate 1000 --size lognormal:8:1\` (1,000 keys), so every column is stored in the cache. The reference is libCacheSim's replay of cloudPhysicsIO.csv (LRU, one thread), 1.13 M requests/s on this machine kind; its figure includes the replay, ours only the read. The 1-minute load average was ${loadBefore.toFixed(2)} on ${cpus().length} cores when the section started; other work on the machine slows every figure.`,
       '',
-      '| figure | trace | requests | median time | rate | target |',
-      '|---|---|---:|---:|---:|---|',
-      `| CSV ingest | zipfian, time,key,size | ${csv.requests} | ${csv.medianMs.toFixed(0)} ms | ${millions(csv.requestsPerSecond)} | ≥ 1.5 M/s: ${verdict(csv.requestsPerSecond >= TARGET_CSV_RATE)} |`,
-      ...(real === undefined ? [] : [`| CSV ingest | cloudPhysicsIO.csv | ${real.requests} | ${real.medianMs.toFixed(0)} ms | ${millions(real.requestsPerSecond)} | reference 1.13 M/s |`]),
-      `| cached reload | zipfian, from the trace cache | ${reload.requests} | ${reload.medianMs.toFixed(1)} ms | ${millions(reload.requestsPerSecond)} | ≥ 50 M/s: ${verdict(reload.requestsPerSecond >= TARGET_RELOAD_RATE)} |`,
+      'The target column judges the wall-clock rate. The CPU-time rate divides by the CPU time of all threads of the benchmark process (garbage-collector helpers included), which time spent waiting for a core busy with other work does not inflate.',
+      '',
+      '| figure | trace | requests | median wall time | rate (wall clock) | rate (CPU time) | target |',
+      '|---|---|---:|---:|---:|---:|---|',
+      `| CSV ingest | zipfian, time,key,size | ${csv.requests} | ${csv.medianMs.toFixed(0)} ms | ${millions(csv.requestsPerSecond)} | ${millions(csv.requestsPerCpuSecond)} | ≥ 1.5 M/s: ${verdict(csv.requestsPerSecond >= TARGET_CSV_RATE)} |`,
+      ...(real === undefined ? [] : [`| CSV ingest | cloudPhysicsIO.csv | ${real.requests} | ${real.medianMs.toFixed(0)} ms | ${millions(real.requestsPerSecond)} | ${millions(real.requestsPerCpuSecond)} | reference 1.13 M/s |`]),
+      `| cached reload | zipfian, from the trace cache | ${reload.requests} | ${reload.medianMs.toFixed(1)} ms | ${millions(reload.requestsPerSecond)} | ${millions(reload.requestsPerCpuSecond)} | ≥ 50 M/s: ${verdict(reload.requestsPerSecond >= TARGET_RELOAD_RATE)} |`,
       '',
       `Peak memory (maximum resident set of a fresh Node process that only loads the trace) for ${MEMORY_REQUESTS} requests (${(bigBytes / 2 ** 20).toFixed(0)} MiB of CSV), target under ${TARGET_PEAK_MIB} MiB:`,
       '',

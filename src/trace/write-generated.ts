@@ -4,10 +4,16 @@ import { keyStream, type Pattern, type PatternOptions } from './generate.js';
 
 /** Rows collected before each write; keeps writes large and memory small. */
 const ROWS_PER_CHUNK = 65_536;
+/**
+ * Decimal places of Poisson times in the file: a millionth of a time unit,
+ * as traces commonly store microseconds. Rounding keeps the order of times
+ * (two may become equal) and keeps each field short enough to parse fast.
+ */
+export const POISSON_TIME_DECIMALS = 6;
 
 /** Contents of a generated trace besides its keys. */
 export interface GenerateOptions extends PatternOptions {
-  /** Request times. Default: the request index. */
+  /** Request times. Default: the request index. Poisson times are written to `POISSON_TIME_DECIMALS` places. */
   arrivals?: Arrivals;
   /** Object sizes; adds a size column. Default: none (every object size 1). */
   sizes?: SizeDistribution;
@@ -26,7 +32,9 @@ export async function writeGeneratedTrace(
   options: GenerateOptions = {},
 ): Promise<void> {
   const nextKey = keyStream(pattern, seed, options);
-  const nextTime = arrivalStream(options.arrivals ?? { kind: 'index' }, seed);
+  const arrivals = options.arrivals ?? { kind: 'index' };
+  const nextTime = arrivalStream(arrivals, seed);
+  const formatTime = arrivals.kind === 'index' ? String : (time: number) => time.toFixed(POISSON_TIME_DECIMALS);
   const sizeOf = options.sizes === undefined ? undefined : sizeStream(options.sizes, seed);
   await streamFileAtomic(path, async (write) => {
     await write(sizeOf === undefined ? 'time,key\n' : 'time,key,size\n');
@@ -34,7 +42,7 @@ export async function writeGeneratedTrace(
       const last = Math.min(length, first + ROWS_PER_CHUNK);
       let chunk = '';
       for (let i = first; i < last; i++) {
-        const time = nextTime();
+        const time = formatTime(nextTime());
         const key = nextKey();
         chunk += sizeOf === undefined ? `${time},${key}\n` : `${time},${key},${sizeOf(key)}\n`;
       }

@@ -34,6 +34,11 @@ const FILES: [string, string, CsvReadOptions][] = [
   ['spaces around fields', 'time , key , size\n 1 ,  a , 10 \n2,\tb\t,20\n', {}],
   ['no final newline', 'key,size\na,1\nb,2', {}],
   ['decimal and signed times', 'time,key\n1.5,a\n-2,b\n+3,c\n1e3,d\n', {}],
+  [
+    'decimal corner cases',
+    'time,key,size\n.5,a,4096.0\n5.,b,1\n-.25,c,2\n0.1,d,3\n1456095145.133076000,e,4\n123456789012345.6,f,5\n9007199254740993,g,6\n.,h,7\n1.2.3,i,8\n0.30000000000000004,j,9\n',
+    { skipInvalid: true },
+  ],
   ['big integer times', 'time,key\n128166385295514663,a\n128166385295514878,b\n128166385295514000,c\n', {}],
   ['sixteen-digit time', 'time,key\n1234567890123456,a\n1234567890123457,b\n', {}],
   ['non-ASCII keys', 'key\nclé\nclé\n鍵\n', {}],
