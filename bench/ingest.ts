@@ -19,7 +19,7 @@ const RUNS = 7;
 const WARM_UP_RUNS = 2;
 const SYNTHETIC_REQUESTS = 2_000_000;
 const MEMORY_REQUESTS = 10_000_000;
-/** libCacheSim's CSV replay rate on this machine kind, from the reference page. */
+/** libCacheSim's LRU replay rate of cloudPhysicsIO.csv from CSV, one thread, on this machine kind. */
 const REFERENCE_CSV_RATE = 1.13e6;
 const TARGET_CSV_RATE = 1.5e6;
 const TARGET_RELOAD_RATE = 50e6;
