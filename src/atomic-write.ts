@@ -25,17 +25,19 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
 }
 
 /**
- * Streams text chunks from `produce` into `path` atomically; back-pressure is
- * respected so a large file never sits in memory whole.
+ * Streams text or byte chunks from `produce` into `path` atomically;
+ * back-pressure is respected so a large file never sits in memory whole.
+ * The stream may still hold a byte chunk after `write` resolves, so the
+ * producer must not change a chunk once it has passed it.
  */
 export async function streamFileAtomic(
   path: string,
-  produce: (write: (chunk: string) => Promise<void>) => Promise<void>,
+  produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = temporaryPathFor(path);
   const out = createWriteStream(temporary);
-  const write = async (chunk: string) => {
+  const write = async (chunk: string | Uint8Array) => {
     if (!out.write(chunk)) await once(out, 'drain');
   };
   try {

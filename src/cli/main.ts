@@ -4,13 +4,14 @@ import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimulatorError } from '../errors.js';
-import { PATTERNS } from '../trace/generate.js';
-import { TRACE_FORMATS } from '../trace/read.js';
 import { POLICIES } from '../policies/registry.js';
 import { runCheckPolicy } from './check-policy-command.js';
-import { runGenerate } from './generate-command.js';
+import { convertOptions, runConvert } from './convert-command.js';
+import { generateOptions, runGenerate } from './generate-command.js';
+import { inspectOptions, runInspect } from './inspect-command.js';
 import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
+import { traceOptions } from './trace-options.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
 export interface CliIo {
@@ -21,18 +22,12 @@ export interface CliIo {
 const policyHelp = POLICIES.map((p) => `${p.id}: ${p.summary}`).join('; ');
 
 function simulateOptions(cli: Argv) {
-  return cli
-    .option('trace', { type: 'string', demandOption: true, describe: 'trace file to replay (CSV; .gz is decompressed)' })
+  return traceOptions(cli)
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids or module paths (./my-policy.ts); ids: ${policyHelp}` })
     .option('cache-size', { type: 'string', default: '1000', describe: 'capacity: objects (1000), bytes (64MiB) or a fraction of distinct keys (0.1); a comma list runs each' })
     .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
     .option('confidence', { type: 'number', describe: 'least predicted probability for a prefetch, for every predicting policy (default 0.6)' })
     .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value (e.g. lstm.epochs=5)' })
-    .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises known headers' })
-    .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index (default: key)' })
-    .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
-    .option('size-column', { type: 'string', describe: 'size column in bytes: header name or 1-based index (default: size, if present)' })
-    .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip and count rows that cannot be read instead of stopping' })
     .option('fetch-latency', { type: 'string', default: '0', describe: 'backend fetch time: a number in the trace\'s time unit, a time with a unit (5ms, 120us), or lognormal:median=5ms,p99=50ms' })
     .option('prediction-latency', { type: 'string', default: '0', describe: 'delay from a request to the prefetches it triggers: a time as for --fetch-latency, or "measured" for each policy\'s measured time per prediction' })
     .option('backend-concurrency', { type: 'number', describe: 'most fetches in flight at once; the rest wait in order (default: unbounded)' })
@@ -62,15 +57,15 @@ export function createCli(argv: string[], io: CliIo) {
     .command('$0', 'replay a trace through cache policies and write a report', simulateOptions, async (args) => {
       await runSimulate(args as unknown as SimulateArgs, io, ['simulate', ...argv].join(' ')).catch(fail);
     })
-    .command('generate', 'write a synthetic time,key CSV trace', (cli) =>
-      cli
-        .option('pattern', { type: 'string', choices: PATTERNS as unknown as string[], demandOption: true, describe: 'workload' })
-        .option('length', { type: 'number', demandOption: true, describe: 'number of requests' })
-        .option('seed', { type: 'number', default: 1, describe: 'seed; the same seed gives the same file' })
-        .option('out', { type: 'string', demandOption: true, describe: 'CSV file to write' }),
-      async (args) => {
-        await runGenerate(args as never, io).catch(fail);
-      })
+    .command('generate', 'write a synthetic time,key CSV trace (time,key,size with --size)', generateOptions, async (args) => {
+      await runGenerate(args as never, io).catch(fail);
+    })
+    .command('inspect', 'analyse a trace: counts, popularity, reuse distances, next-key predictability', inspectOptions, async (args) => {
+      await runInspect(args as never, io, ['simulate', ...argv].join(' ')).catch(fail);
+    })
+    .command('convert', 'rewrite a trace as libCacheSim oracleGeneral or as time,key,size,op CSV', convertOptions, async (args) => {
+      await runConvert(args as never, io).catch(fail);
+    })
     .command('check-policy <policy>', 'replay small traces through one policy and check its contract', (cli) =>
       cli
         .positional('policy', { type: 'string', demandOption: true, describe: 'built-in id or path of a policy module (./my-policy.ts)' })

@@ -8,25 +8,19 @@ import { machineFacts, sha256OfFile } from '../report/environment.js';
 import { renderTextTable } from '../report/markdown.js';
 import { buildReportData } from '../report/report-data.js';
 import { writeReport } from '../report/write-report.js';
-import { readTrace, type TraceFormat } from '../trace/read.js';
 import { parseDuration, parseLatency } from '../sim/latency.js';
 import { parseCapacity, resolveCapacity } from './capacity.js';
 import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
+import { cacheLine, loadTraceForCli, type TraceArgs } from './trace-options.js';
 
 /** Parsed options of the main command, as yargs returns them. */
-export interface SimulateArgs extends EvalArgs {
-  trace: string;
+export interface SimulateArgs extends EvalArgs, TraceArgs {
   policy: string;
   cacheSize: string;
   trainFraction: number;
   confidence?: number;
   param: string[];
-  format: TraceFormat;
-  keyColumn?: string;
-  timeColumn?: string;
-  sizeColumn?: string;
-  skipInvalid: boolean;
   fetchLatency: string;
   predictionLatency: string;
   backendConcurrency?: number;
@@ -54,13 +48,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
   const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
 
-  const trace = await readTrace(args.trace, {
-    format: args.format,
-    keyColumn: args.keyColumn,
-    timeColumn: args.timeColumn,
-    sizeColumn: args.sizeColumn,
-    skipInvalid: args.skipInvalid,
-  });
+  const loaded = await loadTraceForCli(args, io);
+  const trace = loaded.trace;
   const result = await simulateInWorkers({
     trace,
     policies,
@@ -88,7 +77,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
 
   const reportPath = args.out ?? defaultReportPath(args.trace, policies);
   await writeReport(data, reportPath, true);
-  io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n`);
+  io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n${cacheLine(loaded)}`);
 }
 
 /** `--workers`, or the cores Node may use, never more than the jobs. */

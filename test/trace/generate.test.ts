@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { arrivalStream, parseSizeDistribution, sizeStream } from '../../src/trace/arrivals.js';
 import {
   generateKeys,
   MIXED_MEAN_BURST,
+  SCAN_FIRST_KEY,
   zipfExponentForShare,
 } from '../../src/trace/generate.js';
 import { writeGeneratedTrace } from '../../src/trace/write-generated.js';
@@ -76,5 +78,124 @@ describe('writeGeneratedTrace', () => {
     expect(lines[0]).toBe('time,key');
     expect(lines).toHaveLength(1001);
     expect(lines[1]).toMatch(/^0,[0-9]+$/);
+  });
+});
+
+describe('generateKeys, parameterised patterns', () => {
+  it('weights the streams of the mixed pattern', () => {
+    const keys = generateKeys('mixed', 40_000, 5, { weights: { sequential: 3, random: 1 } });
+    const streams = Array.from(keys, (key) => Math.floor(key / 100_000));
+    expect(new Set(streams)).toEqual(new Set([1, 4]));
+    const sequentialShare = streams.filter((stream) => stream === 1).length / keys.length;
+    expect(sequentialShare).toBeGreaterThan(0.7);
+    expect(sequentialShare).toBeLessThan(0.8);
+  });
+
+  it('moves the working set at each phase', () => {
+    const keys = generateKeys('phases', 3_000, 2, { phaseLength: 1_000, workingSet: 50 });
+    keys.forEach((key, i) => {
+      const phase = Math.floor(i / 1_000);
+      expect(key).toBeGreaterThanOrEqual(phase * 50);
+      expect(key).toBeLessThan(phase * 50 + 50);
+    });
+  });
+
+  it('loops over the scan keys in order on a zipfian background', () => {
+    const keys = generateKeys('scan-zipf', 50_000, 3, { scanLength: 40, scanShare: 0.25 });
+    const loop = Array.from(keys).filter((key) => key >= SCAN_FIRST_KEY);
+    expect(loop.length / keys.length).toBeGreaterThan(0.23);
+    expect(loop.length / keys.length).toBeLessThan(0.27);
+    expect(loop.slice(0, 42)).toEqual(Array.from({ length: 42 }, (_, i) => SCAN_FIRST_KEY + (i % 40)));
+    expect(Math.max(...keys.filter((key) => key < SCAN_FIRST_KEY))).toBeLessThan(1000);
+  });
+
+  it('gives the same keys for one seed', () => {
+    for (const pattern of ['phases', 'scan-zipf'] as const) {
+      expect(generateKeys(pattern, 500, 9)).toEqual(generateKeys(pattern, 500, 9));
+      expect(generateKeys(pattern, 500, 9)).not.toEqual(generateKeys(pattern, 500, 10));
+    }
+  });
+});
+
+describe('arrivalStream', () => {
+  it('spaces Poisson arrivals by exponential gaps of mean 1 / rate', () => {
+    const next = arrivalStream({ kind: 'poisson', ratePerUnit: 4 }, 1);
+    const gaps: number[] = [];
+    let previous = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const time = next();
+      gaps.push(time - previous);
+      previous = time;
+    }
+    const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+    const variance = gaps.reduce((sum, gap) => sum + (gap - mean) ** 2, 0) / gaps.length;
+    expect(Math.min(...gaps)).toBeGreaterThan(0);
+    expect(mean).toBeGreaterThan(0.245);
+    expect(mean).toBeLessThan(0.255);
+    // An exponential distribution's standard deviation equals its mean.
+    expect(Math.sqrt(variance) / mean).toBeGreaterThan(0.97);
+    expect(Math.sqrt(variance) / mean).toBeLessThan(1.03);
+  });
+
+  it('numbers requests by default', () => {
+    const next = arrivalStream({ kind: 'index' }, 1);
+    expect([next(), next(), next()]).toEqual([0, 1, 2]);
+  });
+});
+
+describe('sizeStream', () => {
+  it('gives a key one size for all its requests', () => {
+    const sizeOf = sizeStream(parseSizeDistribution('uniform:10:20'), 1);
+    const first = [1, 2, 3].map(sizeOf);
+    expect([1, 2, 3].map(sizeOf)).toEqual(first);
+    for (const size of first) {
+      expect(size).toBeGreaterThanOrEqual(10);
+      expect(size).toBeLessThanOrEqual(20);
+    }
+  });
+
+  it('draws lognormal sizes around e^mu', () => {
+    const sizeOf = sizeStream(parseSizeDistribution('lognormal:8:1'), 2);
+    const sizes = Array.from({ length: 20_001 }, (_, key) => sizeOf(key)).sort((a, b) => a - b);
+    const median = sizes[10_000];
+    expect(median).toBeGreaterThan(Math.exp(8) * 0.95);
+    expect(median).toBeLessThan(Math.exp(8) * 1.05);
+  });
+
+  it('keeps Pareto sizes at or above the minimum', () => {
+    const sizeOf = sizeStream(parseSizeDistribution('pareto:1.5:512'), 3);
+    const sizes = Array.from({ length: 10_000 }, (_, key) => sizeOf(key));
+    expect(Math.min(...sizes)).toBe(512);
+    // P(size > 4 · min) = 4^-1.5 = 0.125.
+    const tail = sizes.filter((size) => size > 2048).length / sizes.length;
+    expect(tail).toBeGreaterThan(0.11);
+    expect(tail).toBeLessThan(0.14);
+  });
+
+  it('rejects a malformed distribution', () => {
+    expect(() => parseSizeDistribution('uniform:20:10')).toThrow('--size: "uniform:20:10" needs whole numbers MIN <= MAX');
+    expect(() => parseSizeDistribution('gamma:1')).toThrow('names no known distribution "gamma"');
+  });
+});
+
+describe('writeGeneratedTrace with arrivals and sizes', () => {
+  it('writes time,key,size and repeats for one seed', async () => {
+    const dir = temporaryDirectory();
+    const options = { arrivals: { kind: 'poisson', ratePerUnit: 10 }, sizes: parseSizeDistribution('fixed:4096') } as const;
+    await writeGeneratedTrace(join(dir, 'a.csv'), 'zipfian', 100, 4, options);
+    await writeGeneratedTrace(join(dir, 'b.csv'), 'zipfian', 100, 4, options);
+    const text = readFileSync(join(dir, 'a.csv'), 'utf8');
+    expect(text).toBe(readFileSync(join(dir, 'b.csv'), 'utf8'));
+    const lines = text.trimEnd().split('\n');
+    expect(lines[0]).toBe('time,key,size');
+    expect(lines[1]).toMatch(/^[0-9.]+,[0-9]+,4096$/);
+  });
+
+  it('keeps the keys of a pattern when times and sizes are added', async () => {
+    const dir = temporaryDirectory();
+    await writeGeneratedTrace(join(dir, 'plain.csv'), 'mixed', 200, 4);
+    await writeGeneratedTrace(join(dir, 'sized.csv'), 'mixed', 200, 4, { sizes: parseSizeDistribution('uniform:1:9') });
+    const keysOf = (name: string) => readFileSync(join(dir, name), 'utf8').trimEnd().split('\n').slice(1).map((line) => line.split(',')[1]);
+    expect(keysOf('sized.csv')).toEqual(keysOf('plain.csv'));
   });
 });
