@@ -7,6 +7,7 @@ import {
   DEFAULT_SCAN_SHARE,
   DEFAULT_WORKING_SET,
   MIXED_STREAMS,
+  UNIVERSE_KEYS,
   PATTERNS,
   type MixedStream,
   type Pattern,
@@ -25,6 +26,7 @@ export interface GenerateArgs {
   workingSet?: number;
   scanLength?: number;
   scanShare?: number;
+  keys?: number;
   arrival: 'index' | 'poisson';
   rate?: number;
   size?: string;
@@ -39,6 +41,9 @@ const PATTERN_FLAGS: [keyof GenerateArgs, string, Pattern][] = [
   ['scanShare', '--scan-share', 'scan-zipf'],
 ];
 
+/** Patterns whose key universe `--keys` sets. */
+const KEYS_PATTERNS: readonly Pattern[] = ['zipfian', 'random'];
+
 /** Adds the options of `simulate generate`. */
 export function generateOptions(cli: Argv) {
   return cli
@@ -51,6 +56,7 @@ export function generateOptions(cli: Argv) {
     .option('working-set', { type: 'number', describe: `phases: keys per phase (default ${DEFAULT_WORKING_SET})` })
     .option('scan-length', { type: 'number', describe: `scan-zipf: keys in the loop (default ${DEFAULT_SCAN_LENGTH})` })
     .option('scan-share', { type: 'number', describe: `scan-zipf: share of requests from the loop, in [0, 1] (default ${DEFAULT_SCAN_SHARE})` })
+    .option('keys', { type: 'number', describe: `zipfian, random: number of distinct keys (default ${UNIVERSE_KEYS})` })
     .option('arrival', { type: 'string', choices: ['index', 'poisson'], default: 'index', describe: 'request times: the request index, or a Poisson process at --rate' })
     .option('rate', { type: 'number', describe: 'poisson: requests per time unit (default 1)' })
     .option('size', { type: 'string', describe: 'object sizes in bytes, one per key: fixed:4096, uniform:MIN:MAX, lognormal:MU:SIGMA, pareto:ALPHA:MIN' });
@@ -84,6 +90,9 @@ function patternOptions(args: GenerateArgs): PatternOptions {
     }
     return value;
   };
+  if (args.keys !== undefined && !KEYS_PATTERNS.includes(args.pattern)) {
+    throw new BadOptionError(`--keys: applies to --pattern ${KEYS_PATTERNS.join(' or ')}, not ${args.pattern}; drop it or change the pattern`);
+  }
   if (args.scanShare !== undefined && !(args.scanShare >= 0 && args.scanShare <= 1)) {
     throw new BadOptionError(`--scan-share: ${args.scanShare} is outside [0, 1]; give the share of requests that belong to the loop`);
   }
@@ -93,6 +102,7 @@ function patternOptions(args: GenerateArgs): PatternOptions {
     workingSet: whole(args.workingSet, '--working-set'),
     scanLength: whole(args.scanLength, '--scan-length'),
     scanShare: args.scanShare,
+    keys: whole(args.keys, '--keys'),
   };
 }
 

@@ -24,6 +24,12 @@ export interface PatternOptions {
   scanLength?: number;
   /** `scan-zipf`: share of requests that belong to the loop. Default `DEFAULT_SCAN_SHARE`. */
   scanShare?: number;
+  /**
+   * `zipfian` and `random`: number of distinct keys. Default
+   * `UNIVERSE_KEYS`. The zipfian exponent is solved for each size so that
+   * the most popular fifth of the keys still gets 80% of the requests.
+   */
+  keys?: number;
 }
 
 export const DEFAULT_PHASE_LENGTH = 10_000;
@@ -65,10 +71,14 @@ export function keyStream(pattern: Pattern, seed: number, options: PatternOption
       let i = 0;
       return () => PERIODIC_KEYS[i++ % PERIODIC_KEYS.length];
     }
-    case 'zipfian':
-      return zipfStream(rng, UNIVERSE_KEYS, zipfExponentForShare(UNIVERSE_KEYS, 0.2, ZIPF_TOP_FIFTH_SHARE));
-    case 'random':
-      return () => uniformInt(rng, 0, UNIVERSE_KEYS - 1);
+    case 'zipfian': {
+      const keys = options.keys ?? UNIVERSE_KEYS;
+      return zipfStream(rng, keys, zipfExponentForShare(keys, 0.2, ZIPF_TOP_FIFTH_SHARE));
+    }
+    case 'random': {
+      const keys = options.keys ?? UNIVERSE_KEYS;
+      return () => uniformInt(rng, 0, keys - 1);
+    }
     case 'mixed':
       return mixedStream(rng, seed, options.weights);
     case 'phases':

@@ -12,6 +12,22 @@ import { writeGeneratedTrace } from '../../src/trace/write-generated.js';
 import { temporaryDirectory } from '../helpers.js';
 
 describe('generateKeys', () => {
+  it('draws zipfian keys from the given number of keys', () => {
+    const keys = generateKeys('zipfian', 200_000, 3, { keys: 100_000 });
+    expect(keys.every((key) => key < 100_000)).toBe(true);
+    expect(new Set(keys).size).toBeGreaterThan(10_000);
+    const counts = new Map<number, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    // The most popular fifth of the keys still gets about 80%.
+    const top = [...counts.values()].sort((a, b) => b - a).slice(0, 20_000).reduce((sum, c) => sum + c, 0);
+    expect(top / keys.length).toBeGreaterThan(0.7);
+  });
+
+  it('draws random keys from the given number of keys', () => {
+    const keys = generateKeys('random', 50_000, 4, { keys: 10 });
+    expect(new Set(keys).size).toBe(10);
+  });
+
   it('makes sequential keys i mod 100', () => {
     const keys = generateKeys('sequential', 250, 1);
     expect(Array.from(keys.slice(0, 3))).toEqual([0, 1, 2]);
