@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-write.js';
 import { ingestSection } from './ingest.js';
+import { replaySection } from './replay.js';
 
 /** Output of one section of the benchmark page. */
 export interface BenchSection {
@@ -19,6 +20,7 @@ export interface BenchSection {
 
 const SECTIONS: { name: string; run: () => Promise<BenchSection> }[] = [
   { name: 'ingest', run: ingestSection },
+  { name: 'replay', run: replaySection },
 ];
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -1,0 +1,260 @@
+/**
+ * Replay speed: the replay loop alone (tinybench, trace in memory), the
+ * whole `simulate` process from CSV and from the trace cache (wall time and
+ * peak memory from /usr/bin/time), and a ten-size sweep with one and two
+ * workers. With CACHESIM_BIN naming libCacheSim's `cachesim`, that binary
+ * runs on the same files in the same run.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Bench } from 'tinybench';
+import type { LatencySpec } from '../src/sim/latency.js';
+import { simulate } from '../src/simulate.js';
+import { loadTrace } from '../src/trace/load.js';
+import { TraceBuilder, type Trace } from '../src/trace/trace.js';
+import { writeGeneratedTrace } from '../src/trace/write-generated.js';
+import { replayProfile } from './profile.js';
+import type { BenchSection } from './run.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const REAL_CSV = join(ROOT, '..', 'shared', 'traces', 'real', 'cloudPhysicsIO.csv');
+const REQUESTS = 10_000_000;
+const ZIPF_KEYS = 1_000_000;
+const CAPACITY_OBJECTS = 10_000;
+const SWEEP_REQUESTS = 1_000_000;
+const SWEEP_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+/** Whole-process runs per command; the median is reported. */
+const PROCESS_RUNS = 3;
+/** The full timing model of the loop figures, in trace time units. */
+const TIMED: LatencySpec = { kind: 'lognormal', median: 2, p99: 20 };
+
+/** libCacheSim's figures on this machine kind (one thread, LRU). */
+const REFERENCE = { binaryRate: 4.26e6, csvRate: 1.13e6, binaryPeakMiB: 371, csvPeakMiB: 142 };
+const TARGETS = {
+  lruLoopRate: 10e6,
+  timedNextKeyRate: 4e6,
+  csvRate: 1.7e6,
+  cachedRate: 8e6,
+  peakMiB: 300,
+  sweepRatio: 0.6,
+};
+
+const run = promisify(execFile);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function millions(rate: number): string {
+  return `${(rate / 1e6).toFixed(2)} M/s`;
+}
+
+function verdict(isMet: boolean): string {
+  return isMet ? 'met' : '**not met**';
+}
+
+/** The CloudPhysics trace repeated, times shifted, to about `length` requests. */
+async function repeatedRealTrace(length: number): Promise<Trace | undefined> {
+  if (!existsSync(REAL_CSV)) return undefined;
+  const { trace } = await loadTrace(REAL_CSV);
+  const builder = new TraceBuilder();
+  const span = trace.times[trace.length - 1] - trace.times[0] + 1;
+  for (let copy = 0; builder.length < length; copy++) {
+    for (let i = 0; i < trace.length && builder.length < length; i++) {
+      builder.add(trace.times[i] + copy * span, trace.keys[trace.keyIds[i]], trace.sizes[i], trace.ops[i] as 0);
+    }
+  }
+  return builder.build(`cloudPhysicsIO.csv repeated to ${length} requests`, trace.timeUnit);
+}
+
+interface LoopFigure {
+  trace: string;
+  policy: string;
+  timing: string;
+  requestsPerSecond: number;
+  medianMs: number;
+  hitRatio: number;
+}
+
+/** Times `simulate` on an in-memory trace for each policy and timing model. */
+async function loopFigures(name: string, trace: Trace): Promise<LoopFigure[]> {
+  const bench = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
+  const hitRatios = new Map<string, number>();
+  const cases = ['lru', 'next-key', 'oracle'].flatMap((policy) => [
+    { policy, timing: 'zero latency', latency: undefined as LatencySpec | undefined },
+    { policy, timing: 'log-normal fetch, median 2, p99 20', latency: TIMED },
+  ]);
+  for (const c of cases) {
+    bench.add(`${c.policy} / ${c.timing}`, async () => {
+      const result = await simulate({
+        trace,
+        policies: [c.policy],
+        capacities: [{ unit: 'objects', objects: CAPACITY_OBJECTS }],
+        trainFraction: 0,
+        fetchLatency: c.latency,
+      });
+      const { counters } = result.runs[0];
+      hitRatios.set(`${c.policy} / ${c.timing}`, counters.hits / counters.requests);
+    });
+  }
+  await bench.run();
+  return bench.tasks.map((task, i) => {
+    const result = task.result as { latency: { p50?: number } } | undefined;
+    const medianMs = result?.latency.p50 ?? NaN;
+    return {
+      trace: name,
+      policy: cases[i].policy,
+      timing: cases[i].timing,
+      medianMs,
+      requestsPerSecond: trace.length / (medianMs / 1000),
+      hitRatio: hitRatios.get(task.name) ?? NaN,
+    };
+  });
+}
+
+interface ProcessFigure {
+  command: string;
+  medianWallMs: number;
+  medianPeakMiB: number;
+}
+
+/** Runs a command PROCESS_RUNS times under /usr/bin/time; medians of wall time and peak RSS. */
+async function timeProcess(args: string[], label: string): Promise<ProcessFigure> {
+  const walls: number[] = [];
+  const peaks: number[] = [];
+  for (let i = 0; i < PROCESS_RUNS; i++) {
+    const { stderr } = await run('/usr/bin/time', ['-f', 'bench-time %e %M', ...args], { maxBuffer: 1 << 24 });
+    const match = /bench-time ([0-9.]+) ([0-9]+)/.exec(stderr);
+    if (match === null) throw new Error(`/usr/bin/time printed no figures for ${label}: ${stderr.slice(-500)}`);
+    walls.push(Number(match[1]) * 1000);
+    peaks.push(Number(match[2]) / 1024);
+  }
+  return { command: label, medianWallMs: median(walls), medianPeakMiB: median(peaks) };
+}
+
+function simulateArgs(trace: string, cacheDir: string, extra: string[]): string[] {
+  return [process.execPath, CLI, '--trace', trace, '--cache-dir', cacheDir, '--train-fraction', '0', '--out', join(cacheDir, 'report.md'), ...extra];
+}
+
+/** Measures the replay figures and returns that section of the benchmark page. */
+export async function replaySection(): Promise<BenchSection> {
+  const dir = mkdtempSync(join(tmpdir(), 'cache-sim-replay-'));
+  try {
+    const loadBefore = loadavg()[0];
+    const zipfCsv = join(dir, 'zipf-10m.csv');
+    await writeGeneratedTrace(zipfCsv, 'zipfian', REQUESTS, 3, { keys: ZIPF_KEYS });
+    const { trace: zipf } = await loadTrace(zipfCsv);
+    const real = await repeatedRealTrace(REQUESTS);
+    const loops = [
+      ...(await loopFigures(`zipfian, ${ZIPF_KEYS} keys`, zipf)),
+      ...(real === undefined ? [] : await loopFigures('cloudPhysicsIO.csv repeated', real)),
+    ];
+
+    const cacheDir = join(dir, 'cache');
+    const lruArgs = ['--policy', 'lru', '--cache-size', String(CAPACITY_OBJECTS)];
+    const fromCsv = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...lruArgs, '--no-cache']), 'simulate --policy lru, CSV parsed');
+    await run(process.execPath, simulateArgs(zipfCsv, cacheDir, lruArgs), { maxBuffer: 1 << 24 });
+    const fromCache = await timeProcess(simulateArgs(zipfCsv, cacheDir, lruArgs), 'simulate --policy lru, from the trace cache');
+
+    const sweepCsv = join(dir, 'zipf-1m.csv');
+    await writeGeneratedTrace(sweepCsv, 'zipfian', SWEEP_REQUESTS, 4, { keys: ZIPF_KEYS });
+    const sweepArgs = ['--policy', 'lru', '--cache-size', SWEEP_SIZES.join(',')];
+    await run(process.execPath, simulateArgs(sweepCsv, cacheDir, sweepArgs), { maxBuffer: 1 << 24 });
+    const sweepOne = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '1']), 'sweep, 1 worker');
+    const sweepTwo = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '2']), 'sweep, 2 workers');
+    const cachesim = await cachesimFigures(dir, zipfCsv);
+    const profile = await replayProfile(zipfCsv, cacheDir);
+
+    const json = { loadAverageBefore: loadBefore, requests: REQUESTS, capacityObjects: CAPACITY_OBJECTS, loops, fromCsv, fromCache, sweepOne, sweepTwo, cachesim, reference: REFERENCE, targets: TARGETS, profile };
+    return { markdown: replayMarkdown(json), json };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs libCacheSim's cachesim on the same CSV when CACHESIM_BIN names it. */
+async function cachesimFigures(dir: string, csv: string): Promise<ProcessFigure | null> {
+  const binary = process.env.CACHESIM_BIN;
+  if (binary === undefined || !existsSync(binary)) return null;
+  const format = 'time-col=1, obj-id-col=2, delimiter=,, has-header=true';
+  return timeProcess([binary, csv, 'csv', 'lru', String(CAPACITY_OBJECTS), '--ignore-obj-size', '1', '-t', format], 'cachesim lru, CSV');
+}
+
+type ReplayJson = {
+  loadAverageBefore: number;
+  loops: LoopFigure[];
+  fromCsv: ProcessFigure;
+  fromCache: ProcessFigure;
+  sweepOne: ProcessFigure;
+  sweepTwo: ProcessFigure;
+  cachesim: ProcessFigure | null;
+  profile: { policy: string; top: { name: string; selfShare: number }[] }[];
+};
+
+function replayMarkdown(json: ReplayJson): string {
+  const rate = (figure: ProcessFigure) => REQUESTS / (figure.medianWallMs / 1000);
+  const lruLoop = json.loops.find((l) => l.policy === 'lru' && l.timing === 'zero latency');
+  const timedNextKey = json.loops.find((l) => l.policy === 'next-key' && l.timing !== 'zero latency');
+  const sweepRatio = json.sweepTwo.medianWallMs / json.sweepOne.medianWallMs;
+  const lines = [
+    '## Replay',
+    '',
+    `Capacity ${CAPACITY_OBJECTS} objects, every request scored. The Zipf trace is \`simulate generate --pattern zipfian --keys ${ZIPF_KEYS} --length ${REQUESTS} --seed 3\`. The 1-minute load average was ${json.loadAverageBefore.toFixed(2)} when the section started.`,
+    '',
+    '### Replay loop, trace in memory',
+    '',
+    'tinybench, median of 3 runs after 1 warm-up run, each a whole `simulate()` call on a trace already in memory (policy set-up included, reading excluded).',
+    '',
+    '| trace | policy | timing | median time | requests/s | hit ratio |',
+    '|---|---|---|---:|---:|---:|',
+    ...json.loops.map((l) => `| ${l.trace} | ${l.policy} | ${l.timing} | ${l.medianMs.toFixed(0)} ms | ${millions(l.requestsPerSecond)} | ${l.hitRatio.toFixed(4)} |`),
+    '',
+    '### Whole process',
+    '',
+    `Median of ${PROCESS_RUNS} runs of \`node dist/src/cli/main.js --trace zipf-10m.csv --policy lru --cache-size ${CAPACITY_OBJECTS} --train-fraction 0\`, wall time and maximum resident set from \`/usr/bin/time\`; the report is written as usual.`,
+    '',
+    '| command | wall time | requests/s | peak memory |',
+    '|---|---:|---:|---:|',
+    ...[json.fromCsv, json.fromCache, ...(json.cachesim === null ? [] : [json.cachesim])].map(
+      (f) => `| ${f.command} | ${(f.medianWallMs / 1000).toFixed(2)} s | ${millions(rate(f))} | ${f.medianPeakMiB.toFixed(0)} MiB |`,
+    ),
+    '',
+    json.cachesim === null
+      ? `libCacheSim's cachesim was not measured in this run (set CACHESIM_BIN to its binary). Its figures on this machine kind, one thread, LRU: ${millions(REFERENCE.binaryRate)} from its binary format and ${millions(REFERENCE.csvRate)} from CSV, peak memory ${REFERENCE.binaryPeakMiB} MiB and ${REFERENCE.csvPeakMiB} MiB.`
+      : `cachesim ran on the same CSV in this run; ratio of our CSV run to it: ${(json.cachesim.medianWallMs / json.fromCsv.medianWallMs).toFixed(2)}× faster.`,
+    '',
+    `### Sweep of ${SWEEP_SIZES.length} cache sizes`,
+    '',
+    `\`--policy lru --cache-size ${SWEEP_SIZES.join(',')}\` on ${SWEEP_REQUESTS} requests from the trace cache: ${(json.sweepOne.medianWallMs / 1000).toFixed(2)} s with 1 worker, ${(json.sweepTwo.medianWallMs / 1000).toFixed(2)} s with 2, ratio ${sweepRatio.toFixed(2)}.`,
+    '',
+    '### Targets',
+    '',
+    '| target | measured | verdict |',
+    '|---|---:|---|',
+    `| replay loop, lru, zero latency ≥ 10 M/s | ${lruLoop === undefined ? 'n/a' : millions(lruLoop.requestsPerSecond)} | ${verdict((lruLoop?.requestsPerSecond ?? 0) >= TARGETS.lruLoopRate)} |`,
+    `| replay loop, next-key, timing model ≥ 4 M/s | ${timedNextKey === undefined ? 'n/a' : millions(timedNextKey.requestsPerSecond)} | ${verdict((timedNextKey?.requestsPerSecond ?? 0) >= TARGETS.timedNextKeyRate)} |`,
+    `| whole process from CSV ≥ 1.7 M/s | ${millions(rate(json.fromCsv))} | ${verdict(rate(json.fromCsv) >= TARGETS.csvRate)} |`,
+    `| whole process from the trace cache ≥ 8 M/s | ${millions(rate(json.fromCache))} | ${verdict(rate(json.fromCache) >= TARGETS.cachedRate)} |`,
+    `| peak memory, 10M requests, < 300 MiB | ${json.fromCsv.medianPeakMiB.toFixed(0)} MiB (CSV), ${json.fromCache.medianPeakMiB.toFixed(0)} MiB (cache) | ${verdict(Math.max(json.fromCsv.medianPeakMiB, json.fromCache.medianPeakMiB) < TARGETS.peakMiB)} |`,
+    `| sweep with 2 workers ≤ 0.6 × 1 worker | ${sweepRatio.toFixed(2)} | ${verdict(sweepRatio <= TARGETS.sweepRatio)} |`,
+    '',
+    '### Where the time goes',
+    '',
+    '`node --cpu-prof` on one whole-process replay of the 10M-request Zipf trace from the trace cache; self time of the functions with the largest share.',
+    '',
+    ...json.profile.flatMap((p) => [
+      `${p.policy}:`,
+      '',
+      '| function | self time share |',
+      '|---|---:|',
+      ...p.top.map((t) => `| \`${t.name}\` | ${(t.selfShare * 100).toFixed(1)}% |`),
+      '',
+    ]),
+  ];
+  return lines.join('\n');
+}
