@@ -137,8 +137,14 @@ async function timeProcess(args: string[], label: string): Promise<ProcessFigure
   return { command: label, medianWallMs: median(walls), medianPeakMiB: median(peaks) };
 }
 
+/** Arguments of a `node dist/src/cli/main.js` run, the node binary first. */
 function simulateArgs(trace: string, cacheDir: string, extra: string[]): string[] {
   return [process.execPath, CLI, '--trace', trace, '--cache-dir', cacheDir, '--train-fraction', '0', '--out', join(cacheDir, 'report.md'), ...extra];
+}
+
+/** Runs a command once, untimed: it fills the trace cache. */
+async function runOnce(args: string[]): Promise<void> {
+  await run(args[0], args.slice(1), { maxBuffer: 1 << 24 });
 }
 
 /** Measures the replay figures and returns that section of the benchmark page. */
@@ -158,13 +164,13 @@ export async function replaySection(): Promise<BenchSection> {
     const cacheDir = join(dir, 'cache');
     const lruArgs = ['--policy', 'lru', '--cache-size', String(CAPACITY_OBJECTS)];
     const fromCsv = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...lruArgs, '--no-cache']), 'simulate --policy lru, CSV parsed');
-    await run(process.execPath, simulateArgs(zipfCsv, cacheDir, lruArgs), { maxBuffer: 1 << 24 });
+    await runOnce(simulateArgs(zipfCsv, cacheDir, lruArgs));
     const fromCache = await timeProcess(simulateArgs(zipfCsv, cacheDir, lruArgs), 'simulate --policy lru, from the trace cache');
 
     const sweepCsv = join(dir, 'zipf-1m.csv');
     await writeGeneratedTrace(sweepCsv, 'zipfian', SWEEP_REQUESTS, 4, { keys: ZIPF_KEYS });
     const sweepArgs = ['--policy', 'lru', '--cache-size', SWEEP_SIZES.join(',')];
-    await run(process.execPath, simulateArgs(sweepCsv, cacheDir, sweepArgs), { maxBuffer: 1 << 24 });
+    await runOnce(simulateArgs(sweepCsv, cacheDir, sweepArgs));
     const sweepOne = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '1']), 'sweep, 1 worker');
     const sweepTwo = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '2']), 'sweep, 2 workers');
     const cachesim = await cachesimFigures(dir, zipfCsv);
