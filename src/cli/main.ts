@@ -26,11 +26,11 @@ function simulateOptions(cli: Argv) {
     .option('policy', { type: 'string', default: 'lru', describe: `comma-separated policy ids or module paths (./my-policy.ts); ids: ${policyHelp}` })
     .option('cache-size', { type: 'string', default: '1000', describe: 'capacity: objects (1000), bytes (64MiB) or a fraction of distinct keys (0.1); a comma list runs each' })
     .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
-    .option('confidence', { type: 'number', describe: 'least predicted probability for a prefetch, for every predicting policy (default 0.6)' })
+    .option('confidence', { type: 'number', describe: 'minimum predicted probability for a prefetch, applied to next-key and lstm (default 0.6)' })
     .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value (e.g. lstm.epochs=5)' })
     .option('fetch-latency', { type: 'string', default: '0', describe: 'backend fetch time: a number in the trace\'s time unit, a time with a unit (5ms, 120us), or lognormal:median=5ms,p99=50ms' })
     .option('prediction-latency', { type: 'string', default: '0', describe: 'delay from a request to the prefetches it triggers: a time as for --fetch-latency, or "measured" for each policy\'s measured time per prediction' })
-    .option('backend-concurrency', { type: 'number', describe: 'most fetches in flight at once; the rest wait in order (default: unbounded)' })
+    .option('backend-concurrency', { type: 'number', describe: 'maximum fetches in flight at once; the rest wait in order (default: unbounded)' })
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
     .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
@@ -48,48 +48,63 @@ function simulateOptions(cli: Argv) {
 /** Builds the yargs program; `run` resolves to the exit code. */
 export function createCli(argv: string[], io: CliIo) {
   let exitCode = 0;
+  let hasFailed = false;
   const fail = (error: unknown) => {
+    hasFailed = true;
     exitCode = reportError(error, io);
+  };
+  // yargs calls a command's handler before it reports unknown or missing
+  // options, so handlers only choose the work; it runs once parsing passed.
+  let chosen: (() => Promise<void>) | undefined;
+  const choose = (work: () => Promise<void>) => {
+    chosen = work;
   };
   const program = yargs(argv)
     .scriptName('simulate')
     .usage('$0 --trace FILE [--policy lru,next-key,lstm] [--cache-size N]')
-    .command('$0', 'replay a trace through cache policies and write a report', simulateOptions, async (args) => {
-      await runSimulate(args as unknown as SimulateArgs, io, ['simulate', ...argv].join(' ')).catch(fail);
+    .command('$0', 'replay a trace through cache policies and write a report', simulateOptions, (args) => {
+      choose(() => runSimulate(args as unknown as SimulateArgs, io, ['simulate', ...argv].join(' ')));
     })
-    .command('generate', 'write a synthetic time,key CSV trace (time,key,size with --size)', generateOptions, async (args) => {
-      await runGenerate(args as never, io).catch(fail);
+    .command('generate', 'write a synthetic time,key CSV trace (time,key,size with --size)', generateOptions, (args) => {
+      choose(() => runGenerate(args as never, io));
     })
-    .command('inspect', 'analyse a trace: counts, popularity, reuse distances, next-key predictability', inspectOptions, async (args) => {
-      await runInspect(args as never, io, ['simulate', ...argv].join(' ')).catch(fail);
+    .command('inspect', 'analyse a trace: counts, popularity, reuse distances, next-key predictability', inspectOptions, (args) => {
+      choose(() => runInspect(args as never, io, ['simulate', ...argv].join(' ')));
     })
-    .command('convert', 'rewrite a trace as libCacheSim oracleGeneral or as time,key,size,op CSV', convertOptions, async (args) => {
-      await runConvert(args as never, io).catch(fail);
+    .command('convert', 'rewrite a trace as libCacheSim oracleGeneral or as time,key,size,op CSV', convertOptions, (args) => {
+      choose(() => runConvert(args as never, io));
     })
     .command('check-policy <policy>', 'replay small traces through one policy and check its contract', (cli) =>
       cli
         .positional('policy', { type: 'string', demandOption: true, describe: 'built-in id or path of a policy module (./my-policy.ts)' })
         .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value' })
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
-      async (args) => {
-        await runCheckPolicy(args as never, io).catch(fail);
+      (args) => {
+        choose(() => runCheckPolicy(args as never, io));
       })
     .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
       cli
         .positional('results', { type: 'string', demandOption: true, describe: 'the .json file written beside a report' })
         .option('out', { type: 'string', describe: 'markdown path (default: the JSON path with .md)' }),
-      async (args) => {
-        await runReport(args as unknown as ReportArgs, io).catch(fail);
+      (args) => {
+        choose(() => runReport(args as unknown as ReportArgs, io));
       })
     .strict()
     .exitProcess(false)
     .fail((message, error) => {
-      exitCode = error ? reportError(error, io) : usageError(message, io);
+      // yargs can report one mistake twice (a missing positional is also a
+      // missing required argument); the first report is enough.
+      if (hasFailed) return;
+      hasFailed = true;
+      // yargs wraps an error thrown while checking an option in a YError.
+      const isUsage = error === undefined || error === null || error.name === 'YError';
+      exitCode = isUsage ? usageError(error?.message ?? message, io) : reportError(error, io);
     })
     .help();
   return {
     async run(): Promise<number> {
       await program.parseAsync();
+      if (!hasFailed && chosen !== undefined) await chosen().catch(fail);
       return exitCode;
     },
   };

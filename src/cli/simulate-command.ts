@@ -93,6 +93,10 @@ function splitList(text: string, flag: string): string[] {
   if (items.some((item) => item === '')) {
     throw new BadOptionError(`${flag}: "${text}" has an empty item; separate values with single commas`);
   }
+  const repeated = items.find((item, i) => items.indexOf(item) !== i);
+  if (repeated !== undefined) {
+    throw new BadOptionError(`${flag}: "${repeated}" is given twice in "${text}"; list each value once`);
+  }
   return items;
 }
 

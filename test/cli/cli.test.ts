@@ -71,6 +71,44 @@ describe('simulate command', () => {
   });
 });
 
+describe('option checking', () => {
+  it('rejects an unknown option before running anything', async () => {
+    const out = join(dir, 'never-written.md');
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--cache-szie', '10', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown arguments: cache-szie');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports a missing required option once, with exit 2', async () => {
+    const result = await runCli('report');
+    expect(result.code).toBe(2);
+    expect(result.stderr.match(/^simulate: /gm)).toHaveLength(1);
+    expect(result.stderr).not.toContain('undefined');
+  });
+
+  it('rejects an empty trace path as a usage error', async () => {
+    const result = await runCli('--trace', '');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--trace: the path is empty');
+  });
+
+  it('rejects a policy listed twice', async () => {
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'lru,lru');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--policy: "lru" is given twice');
+  });
+
+  it('takes the clock unit of a plain CSV from --time-unit', async () => {
+    const out = join(dir, 'with-unit.md');
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--time-unit', 'ms', '--fetch-latency', '2ms', '--cache-size', '2', '--out', out);
+    expect(result.code).toBe(0);
+    const report = readFileSync(out, 'utf8');
+    expect(report).toContain('- time unit: ms');
+    expect(report).toContain('- fetch latency: 2 ms');
+  });
+});
+
 describe('simulate binary', () => {
   it('runs as a process from the built output', async () => {
     const binary = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
