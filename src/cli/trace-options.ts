@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { BadOptionError } from '../errors.js';
 import { DEFAULT_CACHE_DIRECTORY, loadTrace, type LoadedTrace, type LoadTraceOptions } from '../trace/load.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/read.js';
+import { TIME_UNITS } from '../sim/latency.js';
 import type { CliIo } from './main.js';
 
 /** The trace-reading flags, as yargs returns them. */
@@ -19,6 +20,7 @@ export interface TraceArgs {
   lineSize?: number;
   cache: boolean;
   cacheDir?: string;
+  timeUnit?: string;
 }
 
 /** Environment variable that sets the cache directory when --cache-dir is absent. */
@@ -27,7 +29,8 @@ export const CACHE_DIRECTORY_VARIABLE = 'SIMULATE_TRACE_CACHE';
 /** Adds the flags that choose how a trace file is read. */
 export function traceOptions<T>(cli: Argv<T>) {
   return cli
-    .option('trace', { type: 'string', demandOption: true, describe: 'trace file (.gz and .zst are decompressed while reading)' })
+    .option('trace', { type: 'string', demandOption: true, describe: 'trace file (.gz and .zst are decompressed while reading)', coerce: nonEmptyPath })
+    .option('time-unit', { type: 'string', choices: TIME_UNITS as unknown as string[], describe: 'unit of the time column, for a trace whose format does not fix it; lets times with units (5ms) and measured prediction latency apply' })
     .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises it from the file name or first line where only one layout fits (docs/traces.md describes each)' })
     .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index; a comma list joins several columns into one key (default: key)' })
     .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
@@ -40,6 +43,13 @@ export function traceOptions<T>(cli: Argv<T>) {
     .option('line-size', { type: 'number', describe: 'bytes per cache line for memory traces (--format csapp): key = address / line size' })
     .option('cache', { type: 'boolean', default: true, describe: `keep parsed traces in a binary cache keyed by file content and reading options; --no-cache reads the text every time` })
     .option('cache-dir', { type: 'string', describe: `trace cache directory (default: $${CACHE_DIRECTORY_VARIABLE}, else ${DEFAULT_CACHE_DIRECTORY})` });
+}
+
+function nonEmptyPath(path: string): string {
+  if (path.trim() === '') {
+    throw new BadOptionError('--trace: the path is empty; give the trace file to read');
+  }
+  return path;
 }
 
 /** Turns the flags into loader options; checks values yargs cannot. */
@@ -77,6 +87,9 @@ function cacheDirectoryOf(args: TraceArgs): string {
  */
 export async function loadTraceForCli(args: TraceArgs, io: CliIo): Promise<LoadedTrace> {
   const loaded = await loadTrace(args.trace, loadOptionsOf(args));
+  if (args.timeUnit !== undefined) {
+    loaded.trace = { ...loaded.trace, timeUnit: args.timeUnit };
+  }
   for (const warning of traceWarnings(loaded)) io.stderr.write(`simulate: warning: ${warning}\n`);
   return loaded;
 }

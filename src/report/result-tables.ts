@@ -1,5 +1,6 @@
 import type { RunEvaluation } from '../eval/evaluate.js';
 import { compact, duration, fixed, grouped, NOT_APPLICABLE, signed } from './format.js';
+import { millisecondsToTraceUnit } from '../sim/latency.js';
 import type { ReportComparison, ReportData } from './report-data.js';
 import type { Cells } from './tables.js';
 import { guardrailFlag, intervalText, limitText, observedText } from './verdict-text.js';
@@ -41,8 +42,11 @@ function loadCell(run: RunEvaluation, comparison?: ReportComparison): string {
   return interval(estimate, lower, upper, (v) => fixed(v, 2));
 }
 
-/** Rows of the side-by-side table: a metric name and its cell per run. */
-const METRIC_ROWS: readonly [string, (run: RunEvaluation, comparison?: ReportComparison) => string][] = [
+/**
+ * Rows of the side-by-side table: a metric name and its cell per run. A
+ * latency row gives a number in trace time units, formatted by the table.
+ */
+const METRIC_ROWS: readonly [string, (run: RunEvaluation, comparison?: ReportComparison) => string | number | null][] = [
   ['hit ratio', (r) => fixed(r.metrics.hitRatio, 4)],
   ['miss ratio', (r) => fixed(r.metrics.missRatio, 4)],
   ['gain vs baseline, pt (95% interval)', gainCell],
@@ -65,15 +69,15 @@ const METRIC_ROWS: readonly [string, (run: RunEvaluation, comparison?: ReportCom
   ['prefetches skipped (resident or in flight)', (r) => grouped(r.counters.redundantPrefetches ?? 0)],
   ['wasted prefetch bytes', (r) => grouped(r.counters.wastedPrefetchBytes ?? 0)],
   ['backend bytes', (r) => grouped(r.counters.fetchedBytes ?? 0)],
-  ['request latency mean, trace time units', (r) => fixed(r.latency?.mean ?? null, 2)],
-  ['request latency p50', (r) => fixed(r.latency?.p50 ?? null, 2)],
-  ['request latency p95', (r) => fixed(r.latency?.p95 ?? null, 2)],
-  ['request latency p99', (r) => fixed(r.latency?.p99 ?? null, 2)],
+  ['request latency mean', (r) => r.latency?.mean ?? null],
+  ['request latency p50', (r) => r.latency?.p50 ?? null],
+  ['request latency p95', (r) => r.latency?.p95 ?? null],
+  ['request latency p99', (r) => r.latency?.p99 ?? null],
   ['evictions', (r) => grouped(r.counters.evictions ?? 0)],
   ['evictions caused by prefetches (pollution)', (r) => grouped(r.counters.pollutingEvictions ?? 0)],
   ['objects larger than the cache (not admitted)', (r) => grouped(r.counters.notAdmitted ?? 0)],
   ['hits on a key with a new size', (r) => grouped(r.counters.resizedObjects ?? 0)],
-  ['most occupancy (objects or bytes)', (r) => grouped(r.counters.maxOccupancy ?? 0)],
+  ['maximum occupancy (objects or bytes)', (r) => grouped(r.counters.maxOccupancy ?? 0)],
 ];
 
 /** Side-by-side table at one capacity: metrics as rows, policies as columns. */
@@ -83,7 +87,13 @@ export function metricsTable(data: ReportData, capacity: string): Cells {
     data.comparisons.find((c) => c.candidate === run.label && c.capacity.label === capacity);
   return [
     ['metric', ...runs.map(columnTitle)],
-    ...METRIC_ROWS.map(([name, cell]) => [name, ...runs.map((run) => cell(run, comparisonOf(run)))]),
+    ...METRIC_ROWS.map(([name, cell]) => [
+      name,
+      ...runs.map((run) => {
+        const value = cell(run, comparisonOf(run));
+        return typeof value === 'string' ? value : traceTime(value, data.trace.timeUnit);
+      }),
+    ]),
   ];
 }
 
@@ -208,4 +218,15 @@ export function limitsLine(data: ReportData): string {
     `--max-prediction-p99 ${limit(g.maxPredictionP99Ms, (v) => `${compact(v)}ms`)}${isDefault('maxPredictionP99Ms')}`,
     `--max-waste ${limit(g.maxWaste, compact)}${isDefault('maxWaste')}`,
   ].join(', ');
+}
+
+/**
+ * Formats a time in trace units: as a duration when the trace's clock has a
+ * real unit, else as a number of trace units.
+ */
+function traceTime(value: number | null, timeUnit: string): string {
+  if (value === null) return NOT_APPLICABLE;
+  const unitsPerMs = millisecondsToTraceUnit(1, timeUnit);
+  if (unitsPerMs === undefined) return `${fixed(value, 2)} ${timeUnit}`;
+  return value === 0 ? '0' : duration(value / unitsPerMs);
 }

@@ -10,7 +10,11 @@ const SECONDS_PER_UNIT: Record<string, number> = {
   us: 1e-6,
   ns: 1e-9,
   '100ns': 1e-7,
+  '100 ns': 1e-7,
 };
+
+/** Clock units a trace may declare with `--time-unit`. */
+export const TIME_UNITS = ['s', 'ms', 'us', 'ns', '100ns'] as const;
 
 /**
  * Fetch latency model, in the trace's clock unit:

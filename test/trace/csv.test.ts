@@ -107,7 +107,7 @@ describe('readTrace cloudphysics', () => {
     expect(Array.from(trace.times)).toEqual([5633898, 5633899]);
     expect(Array.from(trace.sizes)).toEqual([512, 4096]);
     expect(Array.from(trace.ops)).toEqual([Op.Write, Op.Read]);
-    expect(trace.timeUnit).toBe('us');
+    expect(trace.timeUnit).toBe('s');
   });
 
   it('is selected by name for a file without the exact header', async () => {
