@@ -95,7 +95,7 @@ export const nextKey: PolicyEntry = {
       min: 0,
       max: 1,
       unit: 'share',
-      description: 'least share of the key\'s successors that the successor must be',
+      description: 'minimum share of the key\'s successors that the successor must be',
     },
   ],
   create: ({ params, label }) => new NextKeyPolicy(label, params),

@@ -20,7 +20,7 @@ export async function runCheckPolicy(args: CheckPolicyArgs, io: CliIo): Promise<
   checkOwnParams(args.param, entry.id, entry.params);
   const results = await checkPolicy(entry, { params: args.param, seed: args.seed });
   const lines = results.map(
-    (result) => `${result.isPassed ? 'pass' : 'FAIL'}  ${result.name}: ${result.detail}`,
+    (result) => `${result.isSkipped ? 'skip' : result.isPassed ? 'pass' : 'FAIL'}  ${result.name}: ${result.detail}`,
   );
   io.stdout.write(`check-policy ${entry.id} (${args.policy})\n${lines.join('\n')}\n`);
   const failures = results.filter((result) => !result.isPassed);

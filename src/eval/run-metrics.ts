@@ -13,7 +13,11 @@ export interface RunMetrics {
   byteHitRatio: number | null;
   /** Useful prefetches / issued prefetches. */
   prefetchAccuracy: number | null;
-  /** (Baseline misses − misses) / baseline misses. */
+  /**
+   * (Baseline misses − misses) / baseline misses, for a policy that issued
+   * prefetches; null for one that issued none, whose fewer misses (a
+   * bound's eviction) are not prefetch coverage.
+   */
   prefetchCoverage: number | null;
   /** Useful prefetches that arrived before their first request / useful. */
   timeliness: number | null;
@@ -48,7 +52,7 @@ export function runMetrics(
     byteHitRatio: ratio(counters.hitBytes, counters.requestedBytes),
     prefetchAccuracy: ratio(useful, counters.issuedPrefetches),
     prefetchCoverage:
-      baseline === undefined
+      baseline === undefined || counters.issuedPrefetches === 0
         ? null
         : ratio(baseline.misses - counters.misses, baseline.misses),
     timeliness: ratio(useful - counters.latePrefetches, useful),

@@ -20,6 +20,9 @@ export interface ChartFiles {
   prefetchOutcomes: string | null;
 }
 
+/** Scored requests below which the verdicts carry a warning. */
+const SMALL_SAMPLE_REQUESTS = 1000;
+
 const isNumberColumn = (column: number) => column > 0;
 
 /** Verdict column of the stdout table: the decision, or the run's role. */
@@ -97,6 +100,11 @@ function verdicts(data: ReportData): string[] {
   return [
     heading,
     `Each candidate against \`${s.baseline}\` at the same capacity, on the same ${grouped(data.trace.scoredRequests)} scored requests, cut into ${s.windows} windows. Intervals are ${Math.round(s.confidenceLevel * 100)}% percentile intervals of a circular block bootstrap over windows (${grouped(s.bootstrapReplicates)} resamples, blocks of ${s.blockLength} windows, seed ${s.bootstrapSeed}).`,
+    ...(data.trace.scoredRequests < SMALL_SAMPLE_REQUESTS
+      ? [
+          `**Few requests were scored (${grouped(data.trace.scoredRequests)}), so each window holds ${data.trace.scoredRequests < s.windows * 2 ? 'one or two requests' : 'few requests'} and the intervals are rough: treat these verdicts as a smoke test, not evidence for a rollout.**`,
+        ]
+      : []),
     markdownTable([['candidate', 'capacity', 'verdict', 'reason'], ...rows], () => false),
     `Guardrails: ${limitsLine(data)}. A verdict is "do not roll out" when a guardrail fails, "inconclusive" when an interval contains its limit, and "roll out" otherwise.`,
   ];
@@ -196,10 +204,12 @@ function trace(data: ReportData): string[] {
     '## Trace',
     [
       `- source: \`${t.source}\``,
-      `- requests: ${t.requests}`,
-      `- distinct keys: ${t.distinctKeys}`,
-      `- training and warm-up requests: ${t.trainEnd} (the first ${t.trainEnd} of the trace; not scored)`,
-      `- scored requests: ${t.scoredRequests}`,
+      `- requests: ${grouped(t.requests)}`,
+      `- distinct keys: ${grouped(t.distinctKeys)}`,
+      t.trainEnd === 0
+        ? '- training and warm-up requests: none (every request is scored)'
+        : `- training and warm-up requests: the first ${grouped(t.trainEnd)} of the trace (not scored)`,
+      `- scored requests: ${grouped(t.scoredRequests)}`,
       `- time unit: ${t.timeUnit}`,
       `- timestamps earlier than the previous row: ${t.backwardTimestamps} (replayed in file order)`,
       `- blank lines skipped: ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
@@ -219,10 +229,12 @@ function definitions(data: ReportData): string[] {
       `- gain = hit ratio − the \`${baseline}\` hit ratio at the same capacity, in percentage points.`,
       `- backend load = backend fetches (demand misses plus issued prefetches) / the \`${baseline}\` fetches.`,
       '- prefetch accuracy = prefetched objects requested before their eviction / prefetches issued. Prefetches of keys already resident or in flight are not issued.',
-      `- prefetch coverage = (\`${baseline}\` misses − misses) / \`${baseline}\` misses.`,
+      `- prefetch coverage = (\`${baseline}\` misses − misses) / \`${baseline}\` misses, for a policy that issued prefetches.`,
       '- timeliness = useful prefetches that arrived before their first request / useful prefetches; the rest are late.',
       '- waste = prefetched objects evicted before any request / prefetches issued.',
       '- prediction accuracy = predictions equal to the next request\'s key / predictions made.',
+      '- evictions caused by prefetches (pollution) = objects not prefetched-and-unused that a prefetch pushed out; in a full cache every landed prefetch evicts one object, so this counts the cache space prefetching took, not wrong guesses.',
+      '- request latency = time a scored request waited: 0 for a hit, the fetch time for a miss, the remaining fetch time for a delayed hit.',
       '- (bound) marks a policy that shows what is possible, not a candidate.',
     ].join('\n'),
   ];
