@@ -118,10 +118,13 @@ export class IsolatedPolicy implements Policy {
   readonly batch?: BatchPrediction;
   /** Present only when the inner policy has it, so the engine can skip it. */
   readonly onRequest?: (request: RequestEvent, prefetch: PrefetchSink) => void;
+  /** Present only when the inner policy has it. */
+  readonly onEvict?: (keyId: number) => void;
   readonly #inner: Policy;
   readonly #trace: Trace;
   readonly #trainEnd: number;
-  readonly #ids: KeyIdMap;
+  readonly #isBound: boolean;
+  #idMap: KeyIdMap | undefined;
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -138,13 +141,28 @@ export class IsolatedPolicy implements Policy {
     this.#inner = policy;
     this.#trace = trace;
     this.#trainEnd = trainEnd;
-    this.#ids = isBound ? identityKeyIdMap(trace) : keyIdMapFor(trace, trainEnd);
+    this.#isBound = isBound;
     this.label = policy.label;
     this.#sink = { push: (keyId, confidence) => this.#push(keyId, confidence) };
     if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
     if (policy.onRequest !== undefined) {
       this.onRequest = (request, prefetch) => this.#forward(request, prefetch);
     }
+    if (policy.onEvict !== undefined) {
+      this.onEvict = (keyId) => policy.onEvict!(this.#ids.toPolicy[keyId]);
+    }
+  }
+
+  /**
+   * The id translation, built on first use: sorting the key texts of a
+   * million-key trace takes about a second, which a policy that never
+   * looks at keys (lru, belady) should not pay.
+   */
+  get #ids(): KeyIdMap {
+    this.#idMap ??= this.#isBound
+      ? identityKeyIdMap(this.#trace)
+      : keyIdMapFor(this.#trace, this.#trainEnd);
+    return this.#idMap;
   }
 
   /** Hands the policy the training part and the key dictionary. */
@@ -152,7 +170,8 @@ export class IsolatedPolicy implements Policy {
     seed: number;
     log: (message: string) => void;
   }): Promise<void> {
-    await this.#inner.prepare?.({
+    if (this.#inner.prepare === undefined) return;
+    await this.#inner.prepare({
       training: trainingView(this.#trace, this.#trainEnd),
       dictionary: this.#ids.dictionary,
       seed: options.seed,
@@ -170,10 +189,6 @@ export class IsolatedPolicy implements Policy {
     event.isScored = request.isScored;
     this.#engineSink = prefetch;
     this.#inner.onRequest!(event, this.#sink);
-  }
-
-  onEvict(keyId: number): void {
-    this.#inner.onEvict?.(this.#ids.toPolicy[keyId]);
   }
 
   report(): PolicyReport {
