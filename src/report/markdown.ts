@@ -202,7 +202,7 @@ function trace(data: ReportData): string[] {
       `- scored requests: ${t.scoredRequests}`,
       `- time unit: ${t.timeUnit}`,
       `- timestamps earlier than the previous row: ${t.backwardTimestamps} (replayed in file order)`,
-      `- blank lines skipped: ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
+      `- blank lines skipped (empty or only delimiters): ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
       `- fetch latency: ${data.fetchLatency}; prediction latency: ${data.predictionLatency}; backend concurrency: ${data.backendConcurrency ?? 'unbounded'}`,
     ].join('\n'),
   ];
