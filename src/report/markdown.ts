@@ -43,7 +43,7 @@ export function renderTextTable(data: ReportData): string {
         run.capacity.label,
         fixed(run.metrics.hitRatio, 4),
         fixed(run.metrics.missRatio, 4),
-        run.isBaseline ? '0.00' : signed(comparison?.hitRatioGainPoints.estimate ?? null, 2),
+        run.isBaseline && run.metrics.hitRatio !== null ? '0.00' : signed(comparison?.hitRatioGainPoints.estimate ?? null, 2),
         fixed(run.metrics.backendLoad, 2),
         String(run.counters.issuedPrefetches),
         fixed(run.metrics.prefetchAccuracy, 4),
