@@ -10,6 +10,11 @@ function ratio(part: number, whole: number): string {
   return whole === 0 ? 'n/a' : (part / whole).toFixed(4);
 }
 
+/** Four decimals, or n/a for a value that is not defined. */
+function fixed4(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(4);
+}
+
 /** Renders the inspection as a markdown report with fixed decimals. */
 export function renderInspection(result: TraceInspection, context: InspectReportContext): string {
   const lines = [
@@ -39,7 +44,7 @@ function overview(r: TraceInspection): string[] {
     `- operations: ${r.reads} reads, ${r.writes} writes, ${r.otherOps} other`,
     `- bytes requested: ${r.requestedBytes}; bytes of all distinct keys at their latest size: ${r.distinctBytes}`,
     `- requests of size 0: ${r.zeroSizeRequests}; requests that change their key's size: ${r.resizedRequests}`,
-    `- skipped while reading: ${r.skippedBlankLines} blank lines, ${r.skippedInvalidRows} invalid rows (--skip-invalid), ${r.ignoredRows} rows that are not requests (instruction fetches)`,
+    `- skipped while reading: ${r.skippedBlankLines} blank lines, ${r.skippedInvalidRows} invalid rows (--skip-invalid), ${r.ignoredRows} rows that are not requests (comments, instruction fetches)`,
     '',
   ];
 }
@@ -62,8 +67,8 @@ function popularitySection(r: TraceInspection): string[] {
   return [
     '## Key popularity',
     '',
-    `- fitted Zipf exponent: ${r.zipfExponent.toFixed(4)} (R² ${r.zipfRSquared.toFixed(4)}; least squares of log requests on log rank over all keys)`,
-    `- requests to the most requested 1% of keys: ${r.topPercentShare.toFixed(4)}; to the top 10%: ${r.topTenPercentShare.toFixed(4)}`,
+    `- fitted Zipf exponent: ${fixed4(r.zipfExponent)} (R² ${fixed4(r.zipfRSquared)}; least squares of log requests on log rank over all keys)`,
+    `- requests to the most requested 1% of keys: ${fixed4(r.topPercentShare)}; to the top 10%: ${fixed4(r.topTenPercentShare)}`,
     '',
     '| rank | key | requests | share |',
     '|---:|---|---:|---:|',

@@ -31,10 +31,10 @@ export interface TraceInspection {
   /** The most requested keys, most first. */
   topKeys: { key: string; requests: number }[];
   /** Share of requests to the most requested 1% and 10% of keys. */
-  topPercentShare: number;
-  topTenPercentShare: number;
-  zipfExponent: number;
-  zipfRSquared: number;
+  topPercentShare: number | null;
+  topTenPercentShare: number | null;
+  zipfExponent: number | null;
+  zipfRSquared: number | null;
   firstRequests: number;
   reuseHistogram: DistanceBucket[];
   /** Exact LRU hit ratio at capacities (objects), from the reuse distances. */

@@ -108,6 +108,9 @@ export function traceWarnings(loaded: LoadedTrace): string[] {
   const path = trace.source;
   const warnings: string[] = [];
   if (loaded.cacheWarning !== undefined) warnings.push(loaded.cacheWarning);
+  if (trace.length === 0) {
+    warnings.push(`${path}: the trace has no requests (${stats.skippedBlankLines} blank lines, ${stats.ignoredRows} comment or other non-request rows); every ratio is n/a`);
+  }
   if (stats.skippedInvalidRows > 0) {
     warnings.push(`${path}: skipped ${stats.skippedInvalidRows} invalid rows (--skip-invalid); the report counts them`);
   }

@@ -55,6 +55,14 @@ export function missRatioSweep(
   const inUnit = runs.filter(
     (run) => run.capacity.unit === unit && run.metrics.missRatio !== null,
   );
+  if (inUnit.length === 0) {
+    return {
+      unit,
+      curves: [],
+      equivalents: [],
+      note: 'no request was scored, so no run has a miss ratio',
+    };
+  }
   const curves = curvesOf(inUnit);
   const baseline = curves.find((curve) => curve.policyId === baselineId);
   if (baseline === undefined || baseline.points.length < 2) {

@@ -46,7 +46,7 @@ export function renderTextTable(data: ReportData): string {
         run.capacity.label,
         fixed(run.metrics.hitRatio, 4),
         fixed(run.metrics.missRatio, 4),
-        run.isBaseline ? '0.00' : signed(comparison?.hitRatioGainPoints.estimate ?? null, 2),
+        run.isBaseline && run.metrics.hitRatio !== null ? '0.00' : signed(comparison?.hitRatioGainPoints.estimate ?? null, 2),
         fixed(run.metrics.backendLoad, 2),
         String(run.counters.issuedPrefetches),
         fixed(run.metrics.prefetchAccuracy, 4),
@@ -212,7 +212,7 @@ function trace(data: ReportData): string[] {
       `- scored requests: ${grouped(t.scoredRequests)}`,
       `- time unit: ${t.timeUnit}`,
       `- timestamps earlier than the previous row: ${t.backwardTimestamps} (replayed in file order)`,
-      `- blank lines skipped: ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
+      `- blank lines skipped (empty or only delimiters): ${t.skippedBlankLines}; invalid rows skipped: ${t.skippedInvalidRows}`,
       `- fetch latency: ${data.fetchLatency}; prediction latency: ${data.predictionLatency}; backend concurrency: ${data.backendConcurrency ?? 'unbounded'}`,
     ].join('\n'),
   ];

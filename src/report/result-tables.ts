@@ -29,14 +29,16 @@ function interval(value: number | null, lower: number | null, upper: number | nu
 }
 
 function gainCell(run: RunEvaluation, comparison?: ReportComparison): string {
-  if (run.isBaseline) return '0.00';
+  // The baseline's gain over itself is defined only where its hit ratio is.
+  if (run.isBaseline) return run.metrics.hitRatio === null ? NOT_APPLICABLE : '0.00';
   if (comparison === undefined) return NOT_APPLICABLE;
   const { estimate, lower, upper } = comparison.hitRatioGainPoints;
   return interval(estimate, lower, upper, (v) => signed(v, 2));
 }
 
 function loadCell(run: RunEvaluation, comparison?: ReportComparison): string {
-  if (run.isBaseline) return '1.00';
+  // 1.00, or n/a when the baseline made no fetch (0 / 0).
+  if (run.isBaseline) return fixed(run.metrics.backendLoad, 2);
   if (comparison === undefined) return fixed(run.metrics.backendLoad, 2);
   const { estimate, lower, upper } = comparison.backendLoad;
   return interval(estimate, lower, upper, (v) => fixed(v, 2));
@@ -51,6 +53,7 @@ const METRIC_ROWS: readonly [string, (run: RunEvaluation, comparison?: ReportCom
   ['miss ratio', (r) => fixed(r.metrics.missRatio, 4)],
   ['gain vs baseline, pt (95% interval)', gainCell],
   ['byte hit ratio', (r) => fixed(r.metrics.byteHitRatio, 4)],
+  ['byte miss ratio', (r) => fixed(r.metrics.byteHitRatio === null ? null : 1 - r.metrics.byteHitRatio, 4)],
   ['hits', (r) => grouped(r.counters.hits)],
   ['delayed hits', (r) => grouped(r.counters.delayedHits)],
   ['misses', (r) => grouped(r.counters.misses)],
@@ -179,7 +182,7 @@ export function overheadTable(data: ReportData): Cells {
 /** Miss ratio of each policy (rows) at each swept capacity (columns). */
 export function sweepTable(data: ReportData): Cells | null {
   const { sweep } = data;
-  if (sweep.unit === null) return null;
+  if (sweep.unit === null || sweep.curves.length === 0) return null;
   const capacities = [...new Set(sweep.curves.flatMap((c) => c.points.map((p) => p.capacity)))].sort((a, b) => a - b);
   return [
     ['policy', ...capacities.map((c) => `${grouped(c)} ${sweep.unit}`)],

@@ -14,8 +14,8 @@ export type IntegerLayout = keyof typeof INTEGER_LAYOUTS;
 /**
  * Calls `onRecord` with a view of each fixed-width record of the file, in
  * order. Records that straddle two stream chunks are joined first.
- * Returns the number of records; rejects a file whose length is not a
- * whole number of records.
+ * Returns the number of records, 0 for an empty file; rejects a file
+ * whose length is not a whole number of records.
  */
 export async function forEachRecord(
   path: string,
@@ -38,9 +38,6 @@ export async function forEachRecord(
     throw new TraceParseError(
       `${path}: ${bytes} bytes is not a whole number of ${width}-byte ${recordName} records (${carry.length} bytes left over); the file is truncated or has another format, so check --format`,
     );
-  }
-  if (index === 0) {
-    throw new TraceParseError(`${path}: the file is empty; a trace needs at least one request`);
   }
   return index;
 }

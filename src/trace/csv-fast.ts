@@ -29,6 +29,7 @@ const ZERO = 0x30;
 const COLON = 0x3a;
 const BACKSLASH = 0x5c;
 const POINT = 0x2e;
+const HASH = 0x23;
 /** Largest n for which 10^n is an exact double. */
 const MAX_EXACT_POWER_OF_TEN = 22;
 // Parsed from text, which V8 rounds correctly, so each power is exact.
@@ -44,9 +45,10 @@ export interface RowSink {
   start(record: string[], row: RowSource): void;
   /** Takes a later non-blank row through the full, string-based checks. */
   add(row: RowSource): void;
+  /** Counts a skipped line that is empty or holds only delimiters and spaces. */
   countBlankLine(): void;
-  /** Counts a row that the splitter read itself with `fastRules`. */
-  countFastRow(): void;
+  /** Counts a skipped comment line: its first non-space character is `#`. */
+  countCommentLine(): void;
   /**
    * Rules for reading plain rows straight from bytes, or undefined while
    * every row must go through `add` (the first time decides its origin).
@@ -112,6 +114,8 @@ class SimpleRow implements RowSource {
   fieldCount = 0;
   line = 0;
   readonly #delimiter: number;
+  /** False when `#` is the delimiter, which leaves no comment marker. */
+  readonly #hasComments: boolean;
   readonly #sink: RowSink;
   /** Use of each 0-based field position: 0 (unused), text or bytes. */
   #needs = new Uint8Array(0);
@@ -131,6 +135,7 @@ class SimpleRow implements RowSource {
 
   constructor(delimiter: number, sink: RowSink) {
     this.#delimiter = delimiter;
+    this.#hasComments = delimiter !== HASH;
     this.#sink = sink;
   }
 
@@ -145,8 +150,10 @@ class SimpleRow implements RowSource {
     this.#data = data;
     this.#start = start;
     this.#end = end;
-    if (isBlank(data, start, end)) {
+    if (isBlank(data, start, end, this.#delimiter)) {
       this.#sink.countBlankLine();
+    } else if (this.#hasComments && isComment(data, start, end, this.#delimiter)) {
+      this.#sink.countCommentLine();
     } else if (this.#sink.columns === undefined) {
       const record = this.#splitAll();
       this.fields = record;
@@ -219,7 +226,6 @@ class SimpleRow implements RowSource {
     const keyId = this.#plainKeyId(columns, builder.dictionary);
     if (keyId === -1) return false;
     for (let i = 0; i < count; i++) builder.addKeyId(time, keyId, size, op as OpCode);
-    this.#sink.countFastRow();
     return true;
   }
 
@@ -392,10 +398,25 @@ function isAsciiRange(data: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-function isBlank(data: Buffer, start: number, end: number): boolean {
+/**
+ * Tells whether a line has nothing but spaces, tabs and delimiters, which
+ * csv-parse with `trim` returns as a record of empty fields.
+ */
+function isBlank(data: Buffer, start: number, end: number, delimiter: number): boolean {
   for (let p = start; p < end; p++) {
     const byte = data[p];
-    if (byte !== SPACE && byte !== TAB && byte !== RETURN) return false;
+    if (byte !== SPACE && byte !== TAB && byte !== RETURN && byte !== delimiter) return false;
   }
   return true;
+}
+
+/**
+ * Tells whether the first character after leading spaces and tabs is `#`,
+ * which is where csv-parse's `comment` option with `comment_no_infix`
+ * starts a comment.
+ */
+function isComment(data: Buffer, start: number, end: number, delimiter: number): boolean {
+  let p = start;
+  while (p < end && isTrimmed(data[p], delimiter)) p++;
+  return p < end && data[p] === HASH;
 }

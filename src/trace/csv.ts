@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { TraceParseError } from '../errors.js';
 import { canSplitSimply, readSimpleCsv, type FastRules, type RowSink } from './csv-fast.js';
 import { NONE, RowInterpreter, type Columns, type RowRules, type RowSource } from './csv-row.js';
@@ -97,8 +97,6 @@ function countLines(bytes: Buffer): number {
 class TableState implements RowSink {
   columns: Columns | undefined;
   #interpreter: RowInterpreter | undefined;
-  #isHeaderSeen = false;
-  #rowsSeen = 0;
   readonly builder: TraceBuilder;
 
   constructor(
@@ -110,19 +108,16 @@ class TableState implements RowSink {
   }
 
   start(record: string[], row: RowSource): void {
-    this.#rowsSeen++;
     const hasHeader = this.options.hasHeader ?? true;
     const columns = hasHeader
       ? resolveColumns(this.path, this.options, record, undefined)
       : resolveColumns(this.path, this.options, undefined, record);
     this.#interpreter = new RowInterpreter(this.path, columns, this.builder, this.options);
     this.columns = columns;
-    if (hasHeader) this.#isHeaderSeen = true;
-    else this.#interpreter.add(row);
+    if (!hasHeader) this.#interpreter.add(row);
   }
 
   add(row: RowSource): void {
-    this.#rowsSeen++;
     this.#interpreter!.add(row);
   }
 
@@ -130,8 +125,8 @@ class TableState implements RowSink {
     this.builder.stats.skippedBlankLines++;
   }
 
-  countFastRow(): void {
-    this.#rowsSeen++;
+  countCommentLine(): void {
+    this.builder.stats.ignoredRows++;
   }
 
   fastRules(): FastRules | undefined {
@@ -140,18 +135,14 @@ class TableState implements RowSink {
     return interpreter;
   }
 
+  /**
+   * Returns the trace. An empty file, or a header without rows, gives a
+   * trace of 0 requests rather than an error: replaying it is well defined
+   * and every ratio of the report is then n/a.
+   */
   finish(): Trace {
-    const path = this.path;
-    if (this.#rowsSeen === 0) {
-      throw new TraceParseError(
-        `${path}:1: the file is empty; a trace needs ${this.options.hasHeader === false ? '' : 'a header row and '}at least one request`,
-      );
-    }
-    if (this.#isHeaderSeen && this.#rowsSeen === 1) {
-      throw new TraceParseError(`${path}:2: the file has a header but no requests; add request rows below the header`);
-    }
     const timeUnit = this.#interpreter?.hasTime ? (this.options.timeUnit ?? 'trace units') : 'index';
-    return this.builder.build(path, timeUnit, this.#interpreter?.timeOrigin);
+    return this.builder.build(this.path, timeUnit, this.#interpreter?.timeOrigin);
   }
 }
 
@@ -172,10 +163,22 @@ async function readWith(
   return state.finish();
 }
 
-/** Reads with csv-parse, which handles quoted fields and embedded newlines. */
+/**
+ * Reads with csv-parse, which handles quoted fields and embedded newlines.
+ * As on the fast path, a line whose first character other than a space or
+ * tab is `#` is a comment. `comment_no_infix` keeps a `#` later in a line
+ * as data.
+ */
 async function readQuotedCsv(path: string, delimiter: string, state: TableState): Promise<void> {
   const parser = openBytes(path).pipe(
-    parse({ bom: true, delimiter, relax_column_count: true, trim: true, info: true }),
+    parse({
+      bom: true,
+      delimiter,
+      relax_column_count: true,
+      trim: true,
+      info: true,
+      ...(delimiter === '#' ? {} : { comment: '#', comment_no_infix: true }),
+    }),
   );
   const row = {
     fields: [] as string[],
@@ -189,7 +192,7 @@ async function readQuotedCsv(path: string, delimiter: string, state: TableState)
   };
   try {
     for await (const { record, info } of parser as AsyncIterable<CsvRecord>) {
-      if (record.length === 1 && record[0] === '') {
+      if (record.every((field) => field === '')) {
         state.countBlankLine();
         continue;
       }
@@ -199,8 +202,9 @@ async function readQuotedCsv(path: string, delimiter: string, state: TableState)
       if (state.columns === undefined) state.start(record, row);
       else state.add(row);
     }
+    state.builder.stats.ignoredRows += parser.info.comment_lines;
   } catch (error) {
-    if (error instanceof TraceParseError || !isCsvParseError(error)) throw error;
+    if (!(error instanceof CsvError)) throw error;
     throw new TraceParseError(
       `${path}:${(error as { lines?: number }).lines ?? '?'}: ${(error as Error).message}; fix the quoting of that row`,
     );
@@ -212,18 +216,15 @@ interface CsvRecord {
   info: { lines: number };
 }
 
-function isCsvParseError(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && String((error as { code: string }).code).startsWith('CSV_');
-}
-
 /**
  * Picks the delimiter that occurs most often on the first line among comma,
- * tab, semicolon and bar; a line with none of them is one field per line,
- * or space-separated when it has inner spaces.
+ * tab, semicolon and bar, passing over blank lines and `#` comments. A line
+ * with none of them is one field per line, or space-separated when it has
+ * inner spaces.
  */
 export function sniffDelimiter(prefix: Buffer): string {
   const text = prefix.subarray(0, 4096).toString('utf8').replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
+  const firstLine = text.split(/\r?\n/).find((line) => line.trim() !== '' && !/^[ \t]*#/.test(line)) ?? '';
   let best = ',';
   let bestCount = 0;
   for (const candidate of SNIFFED_DELIMITERS) {

@@ -39,7 +39,7 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
   } else {
     await assertReadable(path);
     const format = readOptions.format === undefined || readOptions.format === 'auto'
-      ? await detectFormat(path)
+      ? await detectFormat(path, readOptions)
       : readOptions.format;
     const resolved = { ...readOptions, format };
     const cached = await loadThroughCache(cacheDirectory, path, cacheKeyOf(path, resolved), () => readTrace(path, resolved));

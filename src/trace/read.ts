@@ -43,7 +43,10 @@ const CSV_ONLY_OPTIONS: readonly [keyof ReadTraceOptions, string][] = [
 
 /**
  * Reads a trace file in the given layout. Column options given by the
- * caller override those of a preset. Rejects a file that yields no request.
+ * caller override those of a preset. A file without requests (empty, a
+ * header alone, only comments) gives a trace of length 0; a file whose
+ * every row was skipped as invalid is rejected, because its options are
+ * more likely wrong than its rows.
  */
 export async function readTrace(path: string, options: ReadTraceOptions = {}): Promise<Trace> {
   const requested = options.format ?? 'auto';
@@ -52,10 +55,10 @@ export async function readTrace(path: string, options: ReadTraceOptions = {}): P
       `--format: "${requested}" is not a known format; use one of ${TRACE_FORMATS.join(', ')}`,
     );
   }
-  const format = requested === 'auto' ? await detectFormat(path) : requested;
+  const format = requested === 'auto' ? await detectFormat(path, options) : requested;
   checkOptionsApply(format, options);
   const trace = await readAs(path, format, options);
-  if (trace.length === 0) {
+  if (trace.length === 0 && trace.stats.skippedInvalidRows > 0) {
     const { skippedInvalidRows, skippedBlankLines, ignoredRows } = trace.stats;
     throw new TraceParseError(
       `${path}: no request could be read (${skippedInvalidRows} invalid rows skipped, ${skippedBlankLines} blank lines, ${ignoredRows} rows that are not requests); check --format and the column options`,
@@ -120,13 +123,23 @@ const LACKEY_LINE = /^\s*[ILSM]\s+[0-9a-fA-F]+,[0-9]+\s*$/;
 const MSR_LINE = /^[0-9]+,[^,]+,[0-9]+,(Read|Write),[0-9]+,[0-9]+,[0-9]+$/;
 const TWITTER_LINE = /^[0-9]+,[^,]*,[0-9]+,[0-9]+,[0-9]+,[a-z]+,[0-9]+$/;
 const INTEGER_LINE = /^\s*-?[0-9]+\s*$/;
+/** A line with one of the sniffed delimiters or an inner space has several fields. */
+const SEVERAL_FIELDS = /[,\t;|]|\S\s+\S/;
+/** Lines after the first that detection looks at. */
+const DETECTION_LINES = 20;
 
 /**
- * Recognises a format from the file name and its first line, where only
- * one format fits. Anything else is plain CSV; binary files other than
- * oracleGeneral must be named, because their bytes do not say their width.
+ * Recognises a format from the file name and its first lines, where only
+ * one format fits. Blank lines and `#` comment lines are passed over.
+ * Anything else is plain CSV; binary files other than oracleGeneral must be
+ * named, because their bytes do not say their width. Column options
+ * (`keyColumn`, `hasHeader`, …) mean the caller reads the file as a table,
+ * so they keep a one-column file CSV.
  */
-export async function detectFormat(path: string): Promise<Exclude<TraceFormat, 'auto'>> {
+export async function detectFormat(
+  path: string,
+  options: ReadTraceOptions = {},
+): Promise<Exclude<TraceFormat, 'auto'>> {
   const name = uncompressedName(path);
   if (/\.oracleGeneral(\.bin)?$/i.test(name)) return 'oracle-general';
   if (/\.lis$/i.test(name)) return 'arc';
@@ -136,9 +149,17 @@ export async function detectFormat(path: string): Promise<Exclude<TraceFormat, '
       `${path}: the file is binary and its layout cannot be told from its bytes; pass --format cache2k or int32-be (32-bit keys), corda or int64-be (64-bit keys), or oracle-general`,
     );
   }
-  const lines = prefix.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
-  const first = lines.find((line) => line.trim() !== '') ?? '';
-  return formatOfFirstLine(first.trimEnd());
+  const lines = prefix
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !/^[ \t]*#/.test(line));
+  const format = formatOfFirstLine((lines[0] ?? '').trimEnd());
+  const hasColumnOptions = CSV_ONLY_OPTIONS.some(([option]) => options[option] !== undefined);
+  if (format === 'csv' && !hasColumnOptions && isKeyPerLine(lines.slice(0, DETECTION_LINES + 1))) {
+    return 'lines';
+  }
+  return format;
 }
 
 function formatOfFirstLine(line: string): Exclude<TraceFormat, 'auto'> {
@@ -151,6 +172,20 @@ function formatOfFirstLine(line: string): Exclude<TraceFormat, 'auto'> {
   if (TWITTER_LINE.test(line)) return 'twitter';
   if (INTEGER_LINE.test(line)) return 'lines';
   return 'csv';
+}
+
+/**
+ * Tells whether a file of one field per line whose first line is not a
+ * number is a list of keys (`a`, `b`, `a`) rather than a header over its
+ * rows. It is a header when it is the default key column name `key`, when
+ * no row follows it, or when the rows below it are all integers (`lbn`
+ * over block numbers), because a key list rarely mixes the two.
+ */
+function isKeyPerLine(lines: readonly string[]): boolean {
+  const [first, ...rest] = lines.map((line) => line.trim());
+  if (first === undefined || rest.length === 0 || first === 'key') return false;
+  if (lines.some((line) => SEVERAL_FIELDS.test(line.trim()))) return false;
+  return !rest.every((line) => INTEGER_LINE.test(line));
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { TraceParseError } from '../errors.js';
@@ -38,14 +38,34 @@ export async function assertReadable(path: string): Promise<number> {
   return info.size;
 }
 
-/** Opens the file as a stream of decompressed bytes. */
+/**
+ * Opens the file as a stream of decompressed bytes. A file that does not
+ * decompress ends the stream with a `TraceParseError` naming the path.
+ */
 export function openBytes(path: string): Readable {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const compression = compressionOf(path);
   if (compression === 'none') return file;
   const decoder = compression === 'gzip' ? createGunzip() : zstdStream(path);
-  file.on('error', (error) => decoder.destroy(error));
-  return file.pipe(decoder);
+  // zlib's errors ("unexpected end of file") name no file and carry no
+  // code, so they reach the reader as a TraceParseError through `output`.
+  const output = new PassThrough();
+  file.on('error', (error) => output.destroy(error));
+  decoder.on('error', (error) => {
+    output.destroy(error instanceof TraceParseError ? error : gzipError(path, error));
+  });
+  // A reader that stops early destroys `output`; the file must close too.
+  output.on('close', () => {
+    decoder.destroy();
+    file.destroy();
+  });
+  return file.pipe(decoder).pipe(output);
+}
+
+function gzipError(path: string, error: Error): TraceParseError {
+  return new TraceParseError(
+    `${path}: gzip decompression failed (${error.message}); check that the file is a complete .gz file`,
+  );
 }
 
 /**

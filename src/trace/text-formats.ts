@@ -11,8 +11,10 @@ export interface LineReadOptions {
 
 /**
  * Calls `onLine` for each line of the decompressed file with its 1-based
- * number; blank lines are counted and skipped. A `TraceParseError` thrown
- * by `onLine` stops the read unless invalid lines are skipped.
+ * number. Blank lines and comment lines (whose first character other than a
+ * space or tab is `#`) are counted and skipped. A byte-order mark before the
+ * first line is dropped. A `TraceParseError` thrown by `onLine` stops the
+ * read unless invalid lines are skipped.
  */
 async function forEachLine(
   path: string,
@@ -26,8 +28,14 @@ async function forEachLine(
   let lineNumber = 0;
   const take = (line: string) => {
     lineNumber++;
-    if (line.trim() === '') {
+    if (lineNumber === 1) line = line.replace(/^\uFEFF/, '');
+    const trimmed = line.trim();
+    if (trimmed === '') {
       builder.stats.skippedBlankLines++;
+      return;
+    }
+    if (trimmed.startsWith('#')) {
+      builder.stats.ignoredRows++;
       return;
     }
     try {
@@ -44,9 +52,6 @@ async function forEachLine(
   }
   carry += decoder.end();
   if (carry !== '') take(carry);
-  if (lineNumber === 0) {
-    throw new TraceParseError(`${path}:1: the file is empty; a trace needs at least one request`);
-  }
 }
 
 /** Options of the valgrind lackey / CS:APP memory trace reader. */
@@ -69,7 +74,8 @@ const MAX_EXACT_HEX_DIGITS = 13;
  * CS:APP cache lab. `L` is a load and `S` a store. `M` (modify) is a load
  * then a store of the same address, so it becomes two requests, as the
  * cache lab's reference simulator counts it. `I` (instruction fetch) lines
- * are not data accesses: they are skipped and counted in `ignoredRows`.
+ * are not data accesses: they are skipped and counted in `ignoredRows`,
+ * as are comment lines.
  * Time is the request index.
  */
 export async function readMemoryTrace(path: string, options: MemoryTraceOptions = {}): Promise<Trace> {

@@ -36,7 +36,7 @@ import type { Trace, TraceReadStats } from './trace.js';
  * Version of the readers' output and of the entry layout. Bump it when a
  * reader changes what it produces, so that old entries are not reused.
  */
-export const TRACE_CACHE_VERSION = 2;
+export const TRACE_CACHE_VERSION = 3;
 const MAGIC = 'SIMTRACE';
 const HEADER_BYTES = 16;
 

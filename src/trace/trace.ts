@@ -45,11 +45,18 @@ export interface TraceReadStats {
    * replays in file order and holds its clock at the latest time.
    */
   backwardTimestamps: number;
-  /** Blank lines that were skipped. */
+  /**
+   * Blank lines that were skipped, counting a line of only delimiters and
+   * spaces (`,,`) as blank.
+   */
   skippedBlankLines: number;
   /** Invalid rows skipped because the caller allowed it. */
   skippedInvalidRows: number;
-  /** Rows that the format defines as no request (instruction fetches). */
+  /**
+   * Rows that the format defines as no request: text lines whose first
+   * character other than a space or tab is `#` (comments), and lackey
+   * instruction fetches.
+   */
   ignoredRows: number;
   /** Requests whose size is 0 bytes. */
   zeroSizeRequests: number;

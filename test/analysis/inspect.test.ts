@@ -79,6 +79,21 @@ describe('popularity', () => {
     expect(result.zipfRSquared).toBeCloseTo(1, 10);
     expect(result.oneHitKeys).toBe(0);
   });
+
+  it('gives no fit below two keys', () => {
+    for (const keys of [[], ['a', 'a']]) {
+      const result = popularity(traceOf(keys).keyIds, new Set(keys).size);
+      expect(result.zipfExponent).toBeNull();
+      expect(result.zipfRSquared).toBeNull();
+    }
+  });
+
+  it('gives exponent 0 and no R² when every key is as popular', () => {
+    // The fit is exact, but R² is 0 / 0: there is no variance to explain.
+    const result = popularity(traceOf(['a', 'b', 'c']).keyIds, 3);
+    expect(result.zipfExponent).toBeCloseTo(0, 10);
+    expect(result.zipfRSquared).toBeNull();
+  });
 });
 
 describe('inspectTrace', () => {

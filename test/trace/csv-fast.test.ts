@@ -50,6 +50,8 @@ const FILES: [string, string, CsvReadOptions][] = [
   ['missing key', 'time,key\n1,a\n2,\n', {}],
   ['short row', 'time,key,size\n1,a\n', {}],
   ['line of commas', 'time,key\n1,a\n,\n', {}],
+  ['comment lines', '# head\ntime,key\n1,a\n  # indented\n\t#tab\n2,#b\n# last', {}],
+  ['hash as delimiter', 'time#key\n1#a\n#\n2#b\n', { delimiter: '#' }],
   ['semicolons', 'time;key\n1;a\n2;b\n', {}],
 ];
 

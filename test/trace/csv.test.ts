@@ -87,11 +87,6 @@ describe('readTrace csv', () => {
     expect(trace.stats.skippedInvalidRows).toBe(1);
   });
 
-  it('rejects an empty file', async () => {
-    const path = file('empty.csv', '');
-    await expect(readTrace(path)).rejects.toThrow(`${path}:1: the file is empty`);
-  });
-
   it('rejects a missing file with the path', async () => {
     await expect(readTrace(join(dir, 'absent.csv'))).rejects.toThrow('trace file not found');
   });
