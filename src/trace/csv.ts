@@ -178,8 +178,14 @@ async function readQuotedCsv(path: string, delimiter: string, state: TableState)
       trim: true,
       info: true,
       ...(delimiter === '#' ? {} : { comment: '#', comment_no_infix: true }),
+      // With --skip-invalid a row csv-parse cannot read (a stray quote) is
+      // skipped and counted like any other invalid row.
+      skip_records_with_error: state.options.skipInvalid === true,
     }),
   );
+  parser.on('skip', () => {
+    state.builder.stats.skippedInvalidRows++;
+  });
   const row = {
     fields: [] as string[],
     fieldCount: 0,
@@ -206,7 +212,7 @@ async function readQuotedCsv(path: string, delimiter: string, state: TableState)
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     throw new TraceParseError(
-      `${path}:${(error as { lines?: number }).lines ?? '?'}: ${(error as Error).message}; fix the quoting of that row`,
+      `${path}:${(error as { lines?: number }).lines ?? '?'}: ${(error as Error).message}; fix the quoting of that row or pass --skip-invalid`,
     );
   }
 }

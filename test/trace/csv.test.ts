@@ -16,6 +16,14 @@ function file(name: string, text: string): string {
 }
 
 describe('readTrace csv', () => {
+  it('rejects a stray quote with the line, or skips it when asked', async () => {
+    const path = file('stray-quote.csv', 'key,time\na,1\nb"x,2\nc,3\n');
+    await expect(readTrace(path)).rejects.toThrow(`${path}:3: Invalid Opening Quote`);
+    const trace = await readTrace(path, { skipInvalid: true });
+    expect(trace.stats.skippedInvalidRows).toBe(1);
+    expect(trace.length).toBe(2);
+  });
+
   it('reads the key, time and size columns by their default names', async () => {
     const trace = await readTrace(file('plain.csv', 'time,key,size\n1,a,10\n2,b,20\n3,a,30\n'));
     expect(trace.length).toBe(3);
