@@ -36,10 +36,18 @@ export interface ModelOptions {
    */
   readonly validationSplit: number;
   /**
-   * Epochs without a lower validation loss before training stops; the
-   * weights of the best epoch are then restored. Default `DEFAULT_PATIENCE`.
+   * Epochs without a validation loss at least `minDelta` below the lowest
+   * so far before training stops; the weights of the epoch with the lowest
+   * validation loss are then restored. Default `DEFAULT_PATIENCE`.
    */
   readonly patience: number;
+  /**
+   * Minimum fall of validation loss, in nats per sample, that counts as an
+   * improvement for `patience`. It stops training once the loss of a
+   * learnt deterministic pattern only creeps towards zero. Default
+   * `DEFAULT_MIN_DELTA`.
+   */
+  readonly minDelta: number;
   /**
    * Maximum number of training samples. A longer training part keeps only
    * its most recent samples. Training time grows linearly with this. Default
@@ -60,11 +68,21 @@ export const DEFAULT_WINDOW = 10;
 export const DEFAULT_EMBEDDING = 32;
 export const DEFAULT_UNITS = 64;
 export const DEFAULT_VOCAB = 1000;
-export const DEFAULT_EPOCHS = 3;
+/**
+ * Training defaults, chosen on the bundled mixed trace (20,000 requests,
+ * 0.2 for training) and on 1,000 samples of each generated pattern. With
+ * 3 epochs at learning rate 0.003 the model reached a validation accuracy
+ * of 0.10 on mixed. With these defaults, sequential and periodic reach 100%
+ * in 15 to 30 epochs. Mixed stops after about 11 epochs at 0.42 test
+ * accuracy, because its validation loss rises once the random and zipfian
+ * bursts are memorised.
+ */
+export const DEFAULT_EPOCHS = 50;
 export const DEFAULT_BATCH_SIZE = 64;
-export const DEFAULT_LEARNING_RATE = 0.003;
+export const DEFAULT_LEARNING_RATE = 0.01;
 export const DEFAULT_VALIDATION_SPLIT = 0.1;
-export const DEFAULT_PATIENCE = 1;
+export const DEFAULT_PATIENCE = 3;
+export const DEFAULT_MIN_DELTA = 0.001;
 export const DEFAULT_MAX_TRAIN_SAMPLES = 50_000;
 export const DEFAULT_PREDICT_BATCH_SIZE = 512;
 
@@ -80,6 +98,7 @@ export function defaultModelOptions(seed: number): ModelOptions {
     learningRate: DEFAULT_LEARNING_RATE,
     validationSplit: DEFAULT_VALIDATION_SPLIT,
     patience: DEFAULT_PATIENCE,
+    minDelta: DEFAULT_MIN_DELTA,
     maxTrainSamples: DEFAULT_MAX_TRAIN_SAMPLES,
     predictBatchSize: DEFAULT_PREDICT_BATCH_SIZE,
     seed,

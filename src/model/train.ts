@@ -11,6 +11,7 @@ export interface TrainingSettings {
   readonly learningRate: number;
   readonly validationSplit: number;
   readonly patience: number;
+  readonly minDelta: number;
   /** Windows per forward pass when computing validation loss. */
   readonly evaluationBatchSize: number;
   readonly seed: number;
@@ -36,8 +37,9 @@ export interface TrainingResult {
  * cross-entropy. The last `validationSplit` of the samples, which are the
  * most recent requests, is held out for validation. The rest is shuffled at
  * each epoch by a generator seeded from `settings.seed`. When validation
- * loss has not improved for `patience` epochs, training stops and the
- * weights of the best epoch are restored.
+ * loss has not fallen by `minDelta` below its lowest for `patience` epochs,
+ * training stops. The weights of the epoch with the lowest validation loss
+ * are then restored.
  *
  * @throws TrainingError when a batch or validation loss is NaN or infinite.
  */
@@ -84,10 +86,10 @@ export async function trainNetwork(
       message += `, validation loss ${scores.loss.toFixed(4)}, validation accuracy ${scores.accuracy.toFixed(4)}`;
       log(message);
 
-      const isBest = best.record(epoch, scores.loss, network);
-      if (!isBest && epoch - best.epoch >= settings.patience) {
+      best.record(epoch, scores.loss, network, settings.minDelta);
+      if (epoch - best.improvedEpoch >= settings.patience) {
         const epochs = settings.patience === 1 ? 'epoch' : 'epochs';
-        log(`lstm: validation loss has not improved for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
+        log(`lstm: validation loss has not fallen by ${settings.minDelta} for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
         break;
       }
       await yieldToEventLoop();
@@ -111,17 +113,24 @@ export async function trainNetwork(
 class BestEpoch {
   /** 1-based; 0 before the first epoch. */
   epoch = 0;
+  /** Last epoch whose loss fell by at least `minDelta` below the lowest. */
+  improvedEpoch = 0;
   #loss = Infinity;
   #weights: tf.Tensor[] | undefined;
 
   /** Keeps a copy of the weights when `loss` is the lowest so far. */
-  record(epoch: number, loss: number, network: tf.LayersModel): boolean {
-    if (loss >= this.#loss) return false;
+  record(
+    epoch: number,
+    loss: number,
+    network: tf.LayersModel,
+    minDelta: number,
+  ): void {
+    if (loss >= this.#loss) return;
+    if (loss <= this.#loss - minDelta) this.improvedEpoch = epoch;
     this.epoch = epoch;
     this.#loss = loss;
     this.dispose();
     this.#weights = network.getWeights().map((weight) => weight.clone());
-    return true;
   }
 
   /** Puts the kept weights back unless the last epoch run was the best. */

@@ -12,6 +12,7 @@ export function tinyOptions(overrides: Partial<ModelOptions> = {}): ModelOptions
     learningRate: 0.05,
     validationSplit: 0,
     patience: 1,
+    minDelta: 0,
     maxTrainSamples: 10_000,
     predictBatchSize: 64,
     seed: 7,

@@ -16,6 +16,7 @@ const SETTINGS: TrainingSettings = {
   learningRate: 0.05,
   validationSplit: 0.25,
   patience: 1,
+  minDelta: 0,
   evaluationBatchSize: 32,
   seed: 3,
 };
