@@ -60,9 +60,18 @@ export interface ModelOptions {
    * the softmax. Default `DEFAULT_PREDICT_BATCH_SIZE`.
    */
   readonly predictBatchSize: number;
+  /**
+   * What the model predicts: `key`, the next key itself, or `delta`, the
+   * difference between the next key and the current one, for traces whose
+   * keys are integers (see `delta.ts`). Default `DEFAULT_TARGET`.
+   */
+  readonly target: ModelTarget;
   /** Seed of weight initialisation and sample shuffling. */
   readonly seed: number;
 }
+
+export const MODEL_TARGETS = ['key', 'delta'] as const;
+export type ModelTarget = (typeof MODEL_TARGETS)[number];
 
 export const DEFAULT_WINDOW = 10;
 export const DEFAULT_EMBEDDING = 32;
@@ -85,6 +94,7 @@ export const DEFAULT_PATIENCE = 3;
 export const DEFAULT_MIN_DELTA = 0.001;
 export const DEFAULT_MAX_TRAIN_SAMPLES = 50_000;
 export const DEFAULT_PREDICT_BATCH_SIZE = 512;
+export const DEFAULT_TARGET: ModelTarget = 'key';
 
 /** Returns every option at its default, with the given seed. */
 export function defaultModelOptions(seed: number): ModelOptions {
@@ -101,6 +111,7 @@ export function defaultModelOptions(seed: number): ModelOptions {
     minDelta: DEFAULT_MIN_DELTA,
     maxTrainSamples: DEFAULT_MAX_TRAIN_SAMPLES,
     predictBatchSize: DEFAULT_PREDICT_BATCH_SIZE,
+    target: DEFAULT_TARGET,
     seed,
   };
 }

@@ -37,9 +37,9 @@ export interface TrainingResult {
  * cross-entropy. The last `validationSplit` of the samples, which are the
  * most recent requests, is held out for validation. The rest is shuffled at
  * each epoch by a generator seeded from `settings.seed`. When validation
- * loss has not fallen by `minDelta` below its lowest for `patience` epochs,
- * training stops. The weights of the epoch with the lowest validation loss
- * are then restored.
+ * accuracy has not risen, and validation loss has not fallen by `minDelta`
+ * below its lowest, for `patience` epochs, training stops. The weights of
+ * the most accurate epoch (the lower loss among equals) are then restored.
  *
  * @throws TrainingError when a batch or validation loss is NaN or infinite.
  */
@@ -86,10 +86,10 @@ export async function trainNetwork(
       message += `, validation loss ${scores.loss.toFixed(4)}, validation accuracy ${scores.accuracy.toFixed(4)}`;
       log(message);
 
-      best.record(epoch, scores.loss, network, settings.minDelta);
+      best.record(epoch, scores, network, settings.minDelta);
       if (epoch - best.improvedEpoch >= settings.patience) {
         const epochs = settings.patience === 1 ? 'epoch' : 'epochs';
-        log(`lstm: validation loss has not fallen by ${settings.minDelta} for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
+        log(`lstm: validation accuracy has not risen and validation loss has not fallen by ${settings.minDelta} for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
         break;
       }
       await yieldToEventLoop();
@@ -109,25 +109,45 @@ export async function trainNetwork(
   };
 }
 
-/** The epoch with the lowest validation loss so far, and its weights. */
+/**
+ * The best epoch so far and its weights. An epoch is better when its
+ * validation accuracy is higher, or equal with a lower loss: top-1
+ * accuracy is what the prefetcher acts on, and on mixed workloads it
+ * keeps rising for epochs after the loss starts to rise, because the
+ * loss grows with confident mistakes on random keys while deterministic
+ * streams are still being learnt.
+ */
 class BestEpoch {
   /** 1-based; 0 before the first epoch. */
   epoch = 0;
-  /** Last epoch whose loss fell by at least `minDelta` below the lowest. */
+  /**
+   * Last epoch that raised the best accuracy or lowered the lowest loss by
+   * at least `minDelta`.
+   */
   improvedEpoch = 0;
+  #accuracy = -Infinity;
   #loss = Infinity;
+  #lowestLoss = Infinity;
   #weights: tf.Tensor[] | undefined;
 
-  /** Keeps a copy of the weights when `loss` is the lowest so far. */
+  /** Keeps a copy of the weights when the epoch is the best so far. */
   record(
     epoch: number,
-    loss: number,
+    scores: { loss: number; accuracy: number },
     network: tf.LayersModel,
     minDelta: number,
   ): void {
-    if (loss >= this.#loss) return;
-    if (loss <= this.#loss - minDelta) this.improvedEpoch = epoch;
+    const { loss, accuracy } = scores;
+    const isMoreAccurate = accuracy > this.#accuracy;
+    if (isMoreAccurate || loss <= this.#lowestLoss - minDelta) {
+      this.improvedEpoch = epoch;
+    }
+    this.#lowestLoss = Math.min(this.#lowestLoss, loss);
+    if (!isMoreAccurate && !(accuracy === this.#accuracy && loss < this.#loss)) {
+      return;
+    }
     this.epoch = epoch;
+    this.#accuracy = accuracy;
     this.#loss = loss;
     this.dispose();
     this.#weights = network.getWeights().map((weight) => weight.clone());

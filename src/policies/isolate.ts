@@ -122,6 +122,7 @@ export class IsolatedPolicy implements Policy {
   readonly #trace: Trace;
   readonly #trainEnd: number;
   readonly #ids: KeyIdMap;
+  readonly #isBound: boolean;
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -139,6 +140,7 @@ export class IsolatedPolicy implements Policy {
     this.#trace = trace;
     this.#trainEnd = trainEnd;
     this.#ids = isBound ? identityKeyIdMap(trace) : keyIdMapFor(trace, trainEnd);
+    this.#isBound = isBound;
     this.label = policy.label;
     this.#sink = { push: (keyId, confidence) => this.#push(keyId, confidence) };
     if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
@@ -178,6 +180,18 @@ export class IsolatedPolicy implements Policy {
 
   report(): PolicyReport {
     return this.#inner.report?.() ?? {};
+  }
+
+  /** Whether `fork` can share the prepared policy. */
+  get canFork(): boolean {
+    return this.#inner.fork !== undefined;
+  }
+
+  /** The inner policy's fork behind a boundary of its own. */
+  fork(): IsolatedPolicy {
+    const inner = this.#inner.fork?.();
+    if (inner === undefined) throw new Error(`policy ${this.label} cannot fork`);
+    return new IsolatedPolicy(inner, this.#trace, this.#trainEnd, this.#isBound);
   }
 
   dispose(): void {

@@ -15,6 +15,7 @@ export function tinyOptions(overrides: Partial<ModelOptions> = {}): ModelOptions
     minDelta: 0,
     maxTrainSamples: 10_000,
     predictBatchSize: 64,
+    target: 'key',
     seed: 7,
     ...overrides,
   };
