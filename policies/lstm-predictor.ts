@@ -9,6 +9,7 @@ import type { NextKeyModel, KeyPredictions } from '../src/model/next-key-model.j
 import type { OnnxEngine } from '../src/model/onnx-engine.js';
 import type { ModelOptions } from '../src/model/options.js';
 import type { TopPredictions } from '../src/model/predict.js';
+import type { TrainingResult } from '../src/model/train.js';
 import { BadParameterError } from '../src/errors.js';
 import type {
   KeyDictionary,
@@ -125,6 +126,11 @@ export class LstmPredictor {
       await this.#predictPart(part, size);
       done += size;
     }
+  }
+
+  /** Facts of the current model's training, or undefined without one. */
+  get training(): TrainingResult | undefined {
+    return this.#model?.training;
   }
 
   /** Saves the model in the layout that `--model` reads. */

@@ -32,6 +32,7 @@ import {
   type BackendName,
 } from '../src/model/backend-names.js';
 import type { ModelOptions } from '../src/model/options.js';
+import type { TrainingResult } from '../src/model/train.js';
 import type {
   BatchPrediction,
   Policy,
@@ -165,6 +166,25 @@ export class LstmPolicy implements Policy {
 
   report(): PolicyReport {
     return this.#prepared?.predictor.report() ?? {};
+  }
+
+  /**
+   * The prediction of each scored request so far, in scored order: key id
+   * (-1 for none) and probability, whatever the confidence threshold. For
+   * evaluations such as `simulate validate`.
+   */
+  predictions(): { keyIds: Int32Array; probabilities: Float32Array } {
+    const predictor = this.#requirePrepared('predictions()').predictor;
+    const count = this.#predictedCount;
+    return {
+      keyIds: predictor.predictedKeyIds.slice(0, count),
+      probabilities: predictor.probabilities.slice(0, count),
+    };
+  }
+
+  /** Facts of the last training run, or undefined when none ran. */
+  training(): TrainingResult | undefined {
+    return this.#prepared?.predictor.training;
   }
 
   dispose(): void {

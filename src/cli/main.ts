@@ -11,6 +11,7 @@ import { runCheckPolicy } from './check-policy-command.js';
 import { runGenerate } from './generate-command.js';
 import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
+import { runValidate, type ValidateArgs } from './validate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
 export interface CliIo {
@@ -78,6 +79,17 @@ export function createCli(argv: string[], io: CliIo) {
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
       async (args) => {
         await runCheckPolicy(args as never, io).catch(fail);
+      })
+    .command('validate', 'train the lstm on each generated pattern and report its accuracy beside the best possible and next-key', (cli) =>
+      cli
+        .option('sizes', { type: 'string', default: 'report,100000', describe: 'comma list: "report" (1,000 training samples, 1,000 test requests) or a trace length, of which the first 20% train' })
+        .option('param', { type: 'string', array: true, default: [] as string[], describe: 'lstm parameter, lstm.key=value' })
+        .option('seed', { type: 'number', default: 1, describe: 'seed of the generated traces and of training' })
+        .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+        .option('out', { type: 'string', default: 'reports/validate.md', describe: 'markdown report path' })
+        .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' }),
+      async (args) => {
+        await runValidate(args as unknown as ValidateArgs, io, ['simulate', ...argv].join(' ')).catch(fail);
       })
     .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
       cli
