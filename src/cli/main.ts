@@ -11,6 +11,7 @@ import { runCheckPolicy } from './check-policy-command.js';
 import { runGenerate } from './generate-command.js';
 import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
+import { runTrain, type TrainArgs } from './train-command.js';
 import { runValidate, type ValidateArgs } from './validate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
@@ -39,6 +40,7 @@ function simulateOptions(cli: Argv) {
     .option('backend-concurrency', { type: 'number', describe: 'most fetches in flight at once; the rest wait in order (default: unbounded)' })
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+    .option('model', { type: 'string', describe: 'directory of a model saved by simulate train, loaded by lstm instead of training' })
     .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
     .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' })
     .option('baseline', { type: 'string', default: 'lru', describe: 'policy id every other policy is compared with' })
@@ -79,6 +81,23 @@ export function createCli(argv: string[], io: CliIo) {
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
       async (args) => {
         await runCheckPolicy(args as never, io).catch(fail);
+      })
+    .command('train', 'train the lstm policy\'s model on the training part of a trace and save it for --model', (cli) =>
+      cli
+        .option('trace', { type: 'string', demandOption: true, describe: 'trace file to train on (CSV; .gz is decompressed)' })
+        .option('out', { type: 'string', demandOption: true, describe: 'directory to save the model and its vocabulary in' })
+        .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, to train on; the same value in simulate keeps its scored part unseen' })
+        .option('param', { type: 'string', array: true, default: [] as string[], describe: 'lstm parameter, lstm.key=value' })
+        .option('format', { type: 'string', default: 'auto', choices: TRACE_FORMATS as unknown as string[], describe: 'trace layout; auto recognises known headers' })
+        .option('key-column', { type: 'string', describe: 'key column: header name or 1-based index (default: key)' })
+        .option('time-column', { type: 'string', describe: 'time column: header name or 1-based index (default: time, if present)' })
+        .option('size-column', { type: 'string', describe: 'size column in bytes: header name or 1-based index (default: size, if present)' })
+        .option('skip-invalid', { type: 'boolean', default: false, describe: 'skip and count rows that cannot be read instead of stopping' })
+        .option('seed', { type: 'number', default: 42, describe: 'seed of initialisation and sample order' })
+        .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+        .option('progress', { type: 'boolean', describe: 'progress bar or status lines on stderr (default: a bar when stderr is a terminal)' }),
+      async (args) => {
+        await runTrain(args as unknown as TrainArgs, io).catch(fail);
       })
     .command('validate', 'train the lstm on each generated pattern and report its accuracy beside the best possible and next-key', (cli) =>
       cli

@@ -13,6 +13,7 @@ import { parseDuration, parseLatency } from '../sim/latency.js';
 import { parseCapacity, resolveCapacity } from './capacity.js';
 import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
+import { progressLog } from './progress-bar.js';
 
 /** Parsed options of the main command, as yargs returns them. */
 export interface SimulateArgs extends EvalArgs {
@@ -32,6 +33,8 @@ export interface SimulateArgs extends EvalArgs {
   backendConcurrency?: number;
   seed: number;
   backend?: string;
+  /** Directory of a saved lstm model. */
+  model?: string;
   out?: string;
   progress?: boolean;
   /** Worker threads; default: the cores Node may use. */
@@ -51,8 +54,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   checkConcurrency(args.backendConcurrency);
   const evalOptions = evaluationOptions(args, policies);
   const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
-  const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
-  const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+  const progress = progressLog(io, args.progress);
 
   const trace = await readTrace(args.trace, {
     format: args.format,
@@ -77,9 +79,9 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
         ? 'measured'
         : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
     backendConcurrency: args.backendConcurrency,
-    settings: { seed: args.seed, backend: args.backend },
-    log,
-  }, workers);
+    settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
+    log: progress.log,
+  }, workers).finally(progress.done);
   const data = buildReportData(result, evaluate(result, evalOptions), {
     command,
     traceSha256: await sha256OfFile(args.trace),

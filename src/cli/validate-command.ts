@@ -4,6 +4,7 @@ import { machineFacts } from '../report/environment.js';
 import { acceptanceChecks, renderValidateReport } from '../validate/validate-report.js';
 import { validate, type ValidateSize } from '../validate/validate.js';
 import type { CliIo } from './main.js';
+import { progressLog } from './progress-bar.js';
 
 /** Parsed options of `simulate validate`. */
 export interface ValidateArgs {
@@ -26,9 +27,9 @@ const TRAIN_SHARE = 0.2;
  */
 export async function runValidate(args: ValidateArgs, io: CliIo, command: string): Promise<void> {
   const sizes = parseSizes(args.sizes, windowOf(args.param));
-  const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
-  const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : () => {};
-  const result = await validate({ sizes, params: args.param, seed: args.seed, backend: args.backend, log });
+  const { log, done } = progressLog(io, args.progress);
+  const result = await validate({ sizes, params: args.param, seed: args.seed, backend: args.backend, log })
+    .finally(done);
   const facts = machineFacts();
   const machine = `${facts.cpuModel}, ${facts.cpuCores} cores, Node ${facts.nodeVersion}`;
   await writeFileAtomic(args.out, renderValidateReport(result, command, machine));
