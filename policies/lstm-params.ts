@@ -12,6 +12,7 @@ import {
   DEFAULT_PATIENCE,
   DEFAULT_PREDICT_BATCH_SIZE,
   DEFAULT_TARGET,
+  DEFAULT_TRAIN_SHARDS,
   DEFAULT_UNITS,
   DEFAULT_VALIDATION_SPLIT,
   DEFAULT_VOCAB,
@@ -43,6 +44,7 @@ export function modelOptions(params: ParamValues, seed: number): ModelOptions {
     maxTrainSamples: params['max-train-samples'] as number,
     predictBatchSize: params['predict-batch-size'] as number,
     target: params.target as ModelOptions['target'],
+    trainShards: params['train-shards'] as number,
     seed,
   };
 }
@@ -172,6 +174,15 @@ export const LSTM_PARAMS: readonly ParamSpec[] = [
     min: 0,
     unit: 'requests',
     description: 'retrain on the most recent past requests every N scored requests; 0 trains once',
+  },
+  {
+    name: 'train-shards',
+    type: 'integer',
+    default: DEFAULT_TRAIN_SHARDS,
+    min: 1,
+    max: 64,
+    unit: 'parts',
+    description: 'parts each batch is cut into for data-parallel training on worker threads; 1 trains on one thread',
   },
   {
     name: 'predict-batch-size',

@@ -75,6 +75,7 @@ export class NextKeyModel {
       const training = await trainNetwork(network, samples, {
         ...options,
         evaluationBatchSize: options.predictBatchSize,
+        shards: options.trainShards,
         seed: seeds.nextUint32(),
       }, log);
       const oovShare = countToken(tokens, vocabulary.oovToken) / tokens.length;

@@ -66,6 +66,13 @@ export interface ModelOptions {
    * keys are integers (see `delta.ts`). Default `DEFAULT_TARGET`.
    */
   readonly target: ModelTarget;
+  /**
+   * Parts each training batch is cut into, whose gradients are computed at
+   * once on worker threads (at most one per core). One seed gives one model
+   * for a given number of shards, whatever the cores. 1 trains on one
+   * thread. Default `DEFAULT_TRAIN_SHARDS`.
+   */
+  readonly trainShards: number;
   /** Seed of weight initialisation and sample shuffling. */
   readonly seed: number;
 }
@@ -95,6 +102,7 @@ export const DEFAULT_MIN_DELTA = 0.001;
 export const DEFAULT_MAX_TRAIN_SAMPLES = 50_000;
 export const DEFAULT_PREDICT_BATCH_SIZE = 512;
 export const DEFAULT_TARGET: ModelTarget = 'key';
+export const DEFAULT_TRAIN_SHARDS = 1;
 
 /** Returns every option at its default, with the given seed. */
 export function defaultModelOptions(seed: number): ModelOptions {
@@ -112,6 +120,7 @@ export function defaultModelOptions(seed: number): ModelOptions {
     maxTrainSamples: DEFAULT_MAX_TRAIN_SAMPLES,
     predictBatchSize: DEFAULT_PREDICT_BATCH_SIZE,
     target: DEFAULT_TARGET,
+    trainShards: DEFAULT_TRAIN_SHARDS,
     seed,
   };
 }

@@ -3,6 +3,7 @@ import { TrainingError } from '../errors.js';
 import { DEFAULT_LEARNING_RATE } from './options.js';
 import { SeededRandom } from './random.js';
 import { sliceSamples, type Samples } from './samples.js';
+import { ShardWorkers } from './shard-gradients.js';
 
 /** Training settings; see `ModelOptions` for each one's meaning. */
 export interface TrainingSettings {
@@ -12,6 +13,13 @@ export interface TrainingSettings {
   readonly validationSplit: number;
   readonly patience: number;
   readonly minDelta: number;
+  /**
+   * Parts each batch is cut into, whose gradients worker threads compute
+   * at once (see `shard-gradients.ts`); 1 trains in this thread only.
+   */
+  readonly shards: number;
+  /** Backend the training workers select, when `shards` > 1. */
+  readonly backend?: string;
   /** Windows per forward pass when computing validation loss. */
   readonly evaluationBatchSize: number;
   readonly seed: number;
@@ -58,6 +66,9 @@ export async function trainNetwork(
   const random = new SeededRandom(settings.seed);
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
   const best = new BestEpoch();
+  const workers = settings.shards > 1
+    ? await ShardWorkers.start(network, optimizer, settings.shards, settings.learningRate, settings.backend ?? tf.getBackend())
+    : undefined;
   const history = {
     trainingLoss: [] as number[],
     validationLoss: [] as number[],
@@ -67,7 +78,7 @@ export async function trainNetwork(
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       random.shuffle(order);
-      const loss = fitEpoch(network, optimizer, train, order, settings, epoch);
+      const loss = await fitEpoch(network, optimizer, train, order, settings, epoch, workers);
       history.trainingLoss.push(loss);
       let message =
         `lstm: epoch ${epoch}/${settings.epochs}: loss ${loss.toFixed(4)}`;
@@ -98,6 +109,7 @@ export async function trainNetwork(
   } finally {
     best.dispose();
     optimizer.dispose();
+    await workers?.dispose();
   }
 
   return {
@@ -168,14 +180,15 @@ class BestEpoch {
 }
 
 /** Runs one pass over `train` in the given order; returns the mean loss. */
-function fitEpoch(
+async function fitEpoch(
   network: tf.LayersModel,
   optimizer: tf.Optimizer,
   train: Samples,
   order: Int32Array,
   settings: TrainingSettings,
   epoch: number,
-): number {
+  workers: ShardWorkers | undefined,
+): Promise<number> {
   const { window } = train;
   const classes = outputClasses(network);
   let lossSum = 0;
@@ -191,22 +204,37 @@ function fitEpoch(
       targets[i] = train.targets[sample];
     }
 
-    const lossTensor = tf.tidy(() => {
-      const x = tf.tensor2d(inputs, [size, window], 'int32');
-      const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);
-      return optimizer.minimize(() => {
-        const logits = network.apply(x, { training: true }) as tf.Tensor;
-        return tf.losses.softmaxCrossEntropy(y, logits);
-      }, true) as tf.Scalar;
-    });
-    const loss = lossTensor.dataSync()[0];
-    lossTensor.dispose();
+    const loss = workers === undefined
+      ? minimise(network, optimizer, inputs, targets, classes)
+      : await workers.step(inputs, targets);
 
     const batch = start / settings.batchSize + 1;
     checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
     lossSum += loss * size;
   }
   return lossSum / train.count;
+}
+
+/** Runs one optimizer step on a batch in this thread; returns its loss. */
+function minimise(
+  network: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  inputs: Int32Array,
+  targets: Int32Array,
+  classes: number,
+): number {
+  const size = targets.length;
+  const lossTensor = tf.tidy(() => {
+    const x = tf.tensor2d(inputs, [size, inputs.length / size], 'int32');
+    const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);
+    return optimizer.minimize(() => {
+      const logits = network.apply(x, { training: true }) as tf.Tensor;
+      return tf.losses.softmaxCrossEntropy(y, logits);
+    }, true) as tf.Scalar;
+  });
+  const loss = lossTensor.dataSync()[0];
+  lossTensor.dispose();
+  return loss;
 }
 
 /** Mean cross-entropy and top-1 accuracy of `network` on `samples`. */

@@ -16,6 +16,7 @@ export function tinyOptions(overrides: Partial<ModelOptions> = {}): ModelOptions
     maxTrainSamples: 10_000,
     predictBatchSize: 64,
     target: 'key',
+    trainShards: 1,
     seed: 7,
     ...overrides,
   };

@@ -45,6 +45,7 @@ describe('OnnxEngine', () => {
       validationSplit: 0,
       patience: 1,
       minDelta: 0,
+      shards: 1,
       evaluationBatchSize: 64,
       seed: 3,
     });
