@@ -76,7 +76,7 @@ export async function runTrain(args: TrainArgs, io: CliIo): Promise<void> {
   io.stdout.write(`${label} trained on requests 1 to ${trainEnd} of ${args.trace}: ${summary}\nmodel: ${args.out}\n`);
 }
 
-/** The trace's own ids: the model stores key text, not ids. */
+/** Builds a dictionary of the trace's own ids; the model stores key text, not ids. */
 function dictionaryOf(trace: Trace): KeyDictionary {
   const idOfText = new Map(trace.keys.map((key, id) => [key, id]));
   return {

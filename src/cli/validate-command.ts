@@ -16,7 +16,7 @@ export interface ValidateArgs {
   progress?: boolean;
 }
 
-/** Training requests of the `report` size: 1,000 samples of window 10. */
+/** Training samples of the `report` size, as in the earlier report. */
 const REPORT_SAMPLES = 1000;
 /** Share of a size given in requests that trains the model. */
 const TRAIN_SHARE = 0.2;

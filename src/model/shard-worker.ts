@@ -1,6 +1,6 @@
 /**
- * Worker thread entry of data-parallel training (see `shard-gradients.ts`):
- * holds a copy of the network and an optimizer, applies the gradient sum
+ * Worker thread entry of data-parallel training (see `shard-gradients.ts`).
+ * It keeps a copy of the network and an optimizer, applies the gradient sum
  * of the previous step that it is sent, and computes its shard's gradients.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,7 +9,7 @@ import { selectBackend } from './backend.js';
 import type { BackendName } from './backend-names.js';
 import { applyGradients, shardGradients, type Gradients } from './shard-gradients.js';
 
-/** What the worker receives at start. */
+/** Start data of a worker. */
 export interface ShardStart {
   /** The network's topology, from `LayersModel.toJSON`. */
   readonly topology: string;

@@ -13,7 +13,7 @@ import type { Trace } from '../trace/trace.js';
 export interface BestPossible {
   /** Expected accuracy of the best predictor. */
   readonly accuracy: number;
-  /** How `accuracy` was computed, for the report. */
+  /** Method behind `accuracy`, for the report. */
   readonly how: string;
   /**
    * Accuracy on the test part of always predicting the training part's
