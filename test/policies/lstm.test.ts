@@ -342,6 +342,32 @@ describe('lstm', () => {
     policy.dispose();
   });
 
+  it('round-trips a delta model', async () => {
+    const length = 240;
+    const keys = Array.from({ length }, (_, i) => String(3 * i));
+    const trace = Uint32Array.from({ length }, (_, i) => i);
+    const sequential: PrepareContext = {
+      ...context(),
+      training: { length: TRAIN_END, keyIds: trace.subarray(0, TRAIN_END), keys: keys.slice(0, TRAIN_END), keySpace: length },
+      dictionary: dictionaryOf(keys),
+    };
+    const windows = windowsEndingAt(trace, TRAIN_END, length - TRAIN_END, 4);
+    const directory = await mkdtemp(path.join(tmpdir(), 'lstm-delta-'));
+    const trained = createPolicy({ target: 'delta', epochs: '3' });
+    await trained.prepare(sequential);
+    await trained.save(directory);
+    await trained.batch.predictBatch(windows, length - TRAIN_END);
+
+    const loaded = createPolicy({ target: 'delta' }, undefined, directory);
+    await loaded.prepare(sequential);
+    await loaded.batch.predictBatch(windows, length - TRAIN_END);
+    expect(loaded.predictions()).toEqual(trained.predictions());
+    expect(Array.from(loaded.predictions().keyIds.slice(0, 3))).toEqual([TRAIN_END + 1, TRAIN_END + 2, TRAIN_END + 3]);
+    trained.dispose();
+    loaded.dispose();
+    await rm(directory, { recursive: true });
+  });
+
   it('retrains on past requests only', async () => {
     const log: string[] = [];
     const policy = createPolicy({ 'retrain-every': '30', epochs: '1' });
