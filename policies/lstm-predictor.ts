@@ -11,6 +11,7 @@ import type { ModelOptions } from '../src/model/options.js';
 import type { TopPredictions } from '../src/model/predict.js';
 import type { TrainingResult } from '../src/model/train.js';
 import { BadParameterError } from '../src/errors.js';
+import { RECURRENT_ACTIVATION } from '../src/model/options.js';
 import type {
   KeyDictionary,
   PolicyReport,
@@ -419,6 +420,7 @@ function modelNotes(model: NextKeyModel): Record<string, string | number> {
   const { training } = model;
   const best = training.bestEpoch - 1;
   const notes: Record<string, string | number> = {
+    gateActivation: RECURRENT_ACTIVATION,
     parameters: model.parameterCount,
     vocabularyKeys: model.vocabulary.keyIdOfToken.length,
     oovShareOfTraining: rounded(model.oovShare),

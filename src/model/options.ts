@@ -124,3 +124,12 @@ export function defaultModelOptions(seed: number): ModelOptions {
     seed,
   };
 }
+
+/**
+ * The LSTM's gate activation. Keras, PyTorch and the LSTM papers use the
+ * logistic sigmoid; tfjs-layers 4.22 defaults to a piecewise-linear
+ * `hardSigmoid`, whose gradient is zero outside [-2.5, 2.5]. Sigmoid keeps
+ * gradients flowing through saturated gates and makes this model match what
+ * readers of the other frameworks expect, at the cost of one `exp` per gate.
+ */
+export const RECURRENT_ACTIVATION = 'sigmoid';
