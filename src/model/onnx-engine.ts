@@ -59,9 +59,9 @@ export class OnnxEngine {
 
   /**
    * Converts `network` and starts the sessions and `workers` worker threads
-   * (default: the cores available, at most 4). Returns why it could not
-   * start when ONNX Runtime or the compiled worker is missing, so that the
-   * caller can fall back to tfjs.
+   * (default: the cores available, at most 4). Returns the reason when it
+   * cannot start (ONNX Runtime or the compiled worker missing, a session or
+   * worker failing), so that the caller can fall back to tfjs.
    */
   static async create(
     network: tf.LayersModel,
@@ -74,12 +74,16 @@ export class OnnxEngine {
       return 'the compiled ONNX worker was not found; run npm run build';
     }
     const model = exportOnnx(network);
-    const session = await createSession(ort, model);
-    const pool = await Promise.all(
-      Array.from({ length: workers }, () => startWorker(script, model)),
-    );
-    const window = network.inputs[0].shape[1] as number;
-    return new OnnxEngine(ort, session, pool, window);
+    const pool: Worker[] = [];
+    try {
+      const session = await createSession(ort, model);
+      for (let i = 0; i < workers; i++) pool.push(await startWorker(script, model));
+      const window = network.inputs[0].shape[1] as number;
+      return new OnnxEngine(ort, session, pool, window);
+    } catch (error) {
+      await Promise.all(pool.map((worker) => worker.terminate()));
+      return `ONNX Runtime could not run the model: ${(error as Error).message}`;
+    }
   }
 
   /** Predicts one window of tokens in this thread. */
