@@ -133,7 +133,7 @@ export const LSTM_PARAMS: readonly ParamSpec[] = [
     min: 1,
     max: 10_000,
     unit: 'epochs',
-    description: 'epochs without a lower validation loss before training stops',
+    description: 'epochs without a higher validation accuracy or a lower validation loss (by min-delta) before training stops',
   },
   {
     name: 'min-delta',
@@ -141,7 +141,7 @@ export const LSTM_PARAMS: readonly ParamSpec[] = [
     default: DEFAULT_MIN_DELTA,
     min: 0,
     unit: 'nats',
-    description: 'least fall of the validation loss that counts as lower for patience',
+    description: 'minimum fall of the validation loss that counts as an improvement for patience',
   },
   {
     name: 'max-train-samples',
@@ -156,7 +156,6 @@ export const LSTM_PARAMS: readonly ParamSpec[] = [
     type: 'string',
     default: DEFAULT_TARGET,
     choices: MODEL_TARGETS,
-    unit: MODEL_TARGETS.join(' or '),
     description: 'what the model predicts: the next key, or its difference to the current key for integer keys',
   },
   {
@@ -164,7 +163,6 @@ export const LSTM_PARAMS: readonly ParamSpec[] = [
     type: 'string',
     default: 'onnx',
     choices: INFERENCE_ENGINES,
-    unit: INFERENCE_ENGINES.join(' or '),
     description: 'engine for predictions: ONNX Runtime (tfjs when it does not load) or tfjs',
   },
   {
