@@ -3,10 +3,10 @@
  * to ONNX (`onnx-export.ts`), one session in this thread for single
  * predictions and one per worker thread for batches.
  *
- * Measured on a 2-core VM with the default model (1,001 classes), shared
- * with other jobs: one session ran batches of 512 windows at about 36,000
- * windows/s against about 2,000 to 4,700 for tfjs on WebAssembly, and one
- * window in 0.05 to 0.08 ms (p50) against 2 to 4 ms.
+ * Measured with the default model (1,001 classes) on a 2-core VM shared
+ * with other jobs (bench/lstm.ts): one session ran batches of 512 windows
+ * at about 36,000 windows/s, and tfjs on WebAssembly at 2,000 to 7,400.
+ * One window took 0.05 to 0.08 ms (p50) against about 2 ms for tfjs.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

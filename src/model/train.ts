@@ -123,11 +123,11 @@ export async function trainNetwork(
 
 /**
  * The best epoch so far and its weights. An epoch is better when its
- * validation accuracy is higher, or equal with a lower loss: top-1
- * accuracy is what the prefetcher acts on, and on mixed workloads it
- * keeps rising for epochs after the loss starts to rise, because the
- * loss grows with confident mistakes on random keys while deterministic
- * streams are still being learnt.
+ * validation accuracy is higher, or equal with a lower loss, because top-1
+ * accuracy is what the prefetcher acts on. On mixed workloads accuracy
+ * keeps rising for epochs after the loss starts to rise: the loss grows
+ * with confident mistakes on random keys while deterministic streams are
+ * still being learnt.
  */
 class BestEpoch {
   /** 1-based; 0 before the first epoch. */
