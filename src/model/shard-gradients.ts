@@ -12,6 +12,12 @@
  * loss. Float sums depend on the cut, so one seed gives one model for a
  * given number of shards, whatever the number of cores: with fewer cores
  * than shards this thread computes the extra shards itself.
+ *
+ * NOTE: on the 2-vCPU VM this was built on, two shards gave no speedup
+ * (23.3 s against 24.1 s for bench/lstm.ts's 10 epochs): while both
+ * threads trained, each one's steps took about twice as long as alone,
+ * although two plain JavaScript loops ran in parallel at full speed. The
+ * default is therefore one shard; machines with more cores may differ.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
