@@ -113,17 +113,22 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   for (const entry of entries) {
     const params = resolveParams(entry.id, entry.params, paramsByPolicy.get(entry.id));
     const label = policyLabel(entry.id, entry.params, params);
+    // A policy that can fork is prepared once and forked per capacity.
+    let prepared: IsolatedPolicy | undefined;
     for (const capacity of options.capacities) {
       const boundTrace = entry.isBound ? trace : undefined;
-      const policy = new IsolatedPolicy(
+      const policy = prepared?.fork() ?? new IsolatedPolicy(
         entry.create({ params, label, settings, boundTrace }),
         trace,
         trainEnd,
         entry.isBound === true,
       );
       try {
-        log(`${label}: preparing`);
-        await policy.runPrepare({ seed: settings.seed, log });
+        if (prepared === undefined) {
+          log(`${label}: preparing`);
+          await policy.runPrepare({ seed: settings.seed, log });
+          if (policy.canFork) prepared = policy.fork();
+        }
         if (policy.batch !== undefined) {
           log(`${label}: predicting ${trace.length - trainEnd} requests in batches`);
           await precomputePredictions(trace, policy.batch, trainEnd);
@@ -134,6 +139,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         policy.dispose?.();
       }
     }
+    prepared?.dispose();
   }
   return {
     trace: summarise(trace, trainEnd),

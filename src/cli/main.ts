@@ -12,6 +12,8 @@ import { inspectOptions, runInspect } from './inspect-command.js';
 import { runReport, type ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 import { traceOptions } from './trace-options.js';
+import { runTrain, type TrainArgs } from './train-command.js';
+import { runValidate, type ValidateArgs } from './validate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
 export interface CliIo {
@@ -33,6 +35,7 @@ function simulateOptions(cli: Argv) {
     .option('backend-concurrency', { type: 'number', describe: 'maximum fetches in flight at once; the rest wait in order (default: unbounded)' })
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })
     .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+    .option('model', { type: 'string', describe: 'directory of a model saved by simulate train, loaded by lstm instead of training' })
     .option('out', { type: 'string', describe: 'report path (default: reports/<trace>-<policies>.md)' })
     .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' })
     .option('baseline', { type: 'string', default: 'lru', describe: 'policy id every other policy is compared with' })
@@ -81,6 +84,28 @@ export function createCli(argv: string[], io: CliIo) {
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
       (args) => {
         choose(() => runCheckPolicy(args as never, io));
+      })
+    .command('train', 'train the lstm policy\'s model on the training part of a trace and save it for --model', (cli) =>
+      traceOptions(cli)
+        .option('out', { type: 'string', demandOption: true, describe: 'directory to save the model and its vocabulary in' })
+        .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, to train on; the same value in simulate keeps its scored part unseen' })
+        .option('param', { type: 'string', array: true, default: [] as string[], describe: 'lstm parameter, lstm.key=value' })
+        .option('seed', { type: 'number', default: 42, describe: 'seed of initialisation and sample order' })
+        .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+        .option('progress', { type: 'boolean', describe: 'progress bar or status lines on stderr (default: a bar when stderr is a terminal)' }),
+      (args) => {
+        choose(() => runTrain(args as unknown as TrainArgs, io));
+      })
+    .command('validate', 'train the lstm on each generated pattern and report its accuracy beside the best possible and next-key', (cli) =>
+      cli
+        .option('sizes', { type: 'string', default: 'report,100000', describe: 'comma list: "report" (1,000 training samples, 1,000 test requests) or a trace length, of which the first 20% train' })
+        .option('param', { type: 'string', array: true, default: [] as string[], describe: 'lstm parameter, lstm.key=value' })
+        .option('seed', { type: 'number', default: 1, describe: 'seed of the generated traces and of training' })
+        .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
+        .option('out', { type: 'string', default: 'reports/validate.md', describe: 'markdown report path' })
+        .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' }),
+      (args) => {
+        choose(() => runValidate(args as unknown as ValidateArgs, io, ['simulate', ...argv].join(' ')));
       })
     .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
       cli

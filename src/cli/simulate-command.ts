@@ -12,6 +12,7 @@ import { parseDuration, parseLatency } from '../sim/latency.js';
 import { parseCapacity, resolveCapacity } from './capacity.js';
 import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
+import { progressLog } from './progress-bar.js';
 import { cacheLine, loadTraceForCli, type TraceArgs } from './trace-options.js';
 
 /** Parsed options of the main command, as yargs returns them. */
@@ -26,6 +27,8 @@ export interface SimulateArgs extends EvalArgs, TraceArgs {
   backendConcurrency?: number;
   seed: number;
   backend?: string;
+  /** Directory of a saved lstm model. */
+  model?: string;
   out?: string;
   progress?: boolean;
   /** Worker threads; default: the cores Node may use. */
@@ -45,8 +48,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   checkConcurrency(args.backendConcurrency);
   const evalOptions = evaluationOptions(args, policies);
   const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
-  const isVerbose = args.progress ?? (io.stderr.isTTY === true && !process.env.CI);
-  const log = isVerbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
+  const progress = progressLog(io, args.progress);
 
   const loaded = await loadTraceForCli(args, io);
   const trace = loaded.trace;
@@ -66,9 +68,9 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
         ? 'measured'
         : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
     backendConcurrency: args.backendConcurrency,
-    settings: { seed: args.seed, backend: args.backend },
-    log,
-  }, workers);
+    settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
+    log: progress.log,
+  }, workers).finally(progress.done);
   const data = buildReportData(result, evaluate(result, evalOptions), {
     command,
     traceSha256: await sha256OfFile(args.trace),

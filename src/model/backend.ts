@@ -6,7 +6,7 @@
  *    `@tensorflow/tfjs-node`: native TensorFlow. Neither is a dependency of
  *    this project; either is used when the user installs it.
  * 2. `wasm` from `@tensorflow/tfjs-backend-wasm`: XNNPACK kernels with SIMD,
- *    on one thread in Node.
+ *    on one thread in Node, with the replacements of `wasm-kernels.ts`.
  * 3. `cpu`: plain JavaScript kernels, the slowest (see `kernels.ts`).
  */
 import { createRequire } from 'node:module';
@@ -16,6 +16,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { BadOptionError } from '../errors.js';
 import { BACKEND_NAMES, type BackendName } from './backend-names.js';
 import { installSegmentSumKernel } from './kernels.js';
+import { installWasmKernels } from './wasm-kernels.js';
 
 /** Native packages tried for `tensorflow`, fastest first. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
@@ -34,6 +35,7 @@ export async function selectBackend(
   for (const name of candidates) {
     if (await activate(name)) {
       if (name !== 'tensorflow') installSegmentSumKernel(name);
+      if (name === 'wasm') installWasmKernels(name);
       return name;
     }
   }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { RECURRENT_ACTIVATION } from './options.js';
 import { SeededRandom } from './random.js';
 
 /** Shape of the network; see `ModelOptions` for each size's meaning. */
@@ -11,14 +12,7 @@ export interface NetworkShape {
   readonly seed: number;
 }
 
-/**
- * The LSTM's gate activation. Keras, PyTorch and the LSTM papers use the
- * logistic sigmoid; tfjs-layers 4.22 defaults to a piecewise-linear
- * `hardSigmoid`, whose gradient is zero outside [-2.5, 2.5]. Sigmoid keeps
- * gradients flowing through saturated gates and makes this model match what
- * readers of the other frameworks expect, at the cost of one `exp` per gate.
- */
-export const RECURRENT_ACTIVATION = 'sigmoid';
+export { RECURRENT_ACTIVATION } from './options.js';
 
 /**
  * Builds the next-key network: token embedding, two stacked LSTM layers and a

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
 import { buildNetwork } from './network.js';
 import type { ModelOptions } from './options.js';
-import { predictTop } from './predict.js';
+import { predictTop, type TopPredictions } from './predict.js';
 import { SeededRandom } from './random.js';
 import { buildSamples } from './samples.js';
 import { trainNetwork, type TrainingResult } from './train.js';
@@ -75,6 +75,7 @@ export class NextKeyModel {
       const training = await trainNetwork(network, samples, {
         ...options,
         evaluationBatchSize: options.predictBatchSize,
+        shards: options.trainShards,
         seed: seeds.nextUint32(),
       }, log);
       const oovShare = countToken(tokens, vocabulary.oovToken) / tokens.length;
@@ -98,12 +99,11 @@ export class NextKeyModel {
 
   /**
    * Predicts the next key of `count` windows of key ids, each
-   * `options.window` long, oldest first, with -1 for padding.
+   * `options.window` long, oldest first, with -1 for padding, with tfjs.
    */
   predict(windows: Int32Array, count: number): KeyPredictions {
     const { window, predictBatchSize } = this.options;
-    const keyIds = windows.subarray(0, count * window);
-    const tokens = this.vocabulary.tokenize(keyIds);
+    const tokens = this.tokenize(windows, count);
     const top = predictTop(
       this.network,
       tokens,
@@ -111,8 +111,19 @@ export class NextKeyModel {
       window,
       predictBatchSize,
     );
-    const predicted = new Int32Array(count);
-    for (let i = 0; i < count; i++) {
+    return this.keyIdsOf(top);
+  }
+
+  /** Tokens of the first `count` windows of key ids. */
+  tokenize(windows: Int32Array, count: number): Int32Array {
+    const keyIds = windows.subarray(0, count * this.options.window);
+    return this.vocabulary.tokenize(keyIds);
+  }
+
+  /** Key ids of predicted tokens: -1 where the token is OOV. */
+  keyIdsOf(top: TopPredictions): KeyPredictions {
+    const predicted = new Int32Array(top.tokens.length);
+    for (let i = 0; i < predicted.length; i++) {
       const token = top.tokens[i];
       predicted[i] = token === this.vocabulary.oovToken
         ? -1

@@ -36,10 +36,19 @@ export interface ModelOptions {
    */
   readonly validationSplit: number;
   /**
-   * Epochs without a lower validation loss before training stops; the
-   * weights of the best epoch are then restored. Default `DEFAULT_PATIENCE`.
+   * Epochs without a higher validation accuracy, and without a validation
+   * loss at least `minDelta` below the lowest so far, before training
+   * stops. The weights of the most accurate epoch (the lowest loss among
+   * equals) are then restored. Default `DEFAULT_PATIENCE`.
    */
   readonly patience: number;
+  /**
+   * Minimum fall of validation loss, in nats per sample, that counts as an
+   * improvement for `patience`. It stops training once the loss of a
+   * learnt deterministic pattern only creeps towards zero. Default
+   * `DEFAULT_MIN_DELTA`.
+   */
+  readonly minDelta: number;
   /**
    * Maximum number of training samples. A longer training part keeps only
    * its most recent samples. Training time grows linearly with this. Default
@@ -52,21 +61,49 @@ export interface ModelOptions {
    * the softmax. Default `DEFAULT_PREDICT_BATCH_SIZE`.
    */
   readonly predictBatchSize: number;
+  /**
+   * Prediction target: `key`, the next key itself, or `delta`, the
+   * difference between the next key and the current one, for traces whose
+   * keys are integers (see `delta.ts`). Default `DEFAULT_TARGET`.
+   */
+  readonly target: ModelTarget;
+  /**
+   * Parts each training batch is cut into, whose gradients are computed at
+   * once on worker threads (at most one per core). One seed gives one model
+   * for a given number of shards, whatever the cores. 1 trains on one
+   * thread. Default `DEFAULT_TRAIN_SHARDS`.
+   */
+  readonly trainShards: number;
   /** Seed of weight initialisation and sample shuffling. */
   readonly seed: number;
 }
+
+export const MODEL_TARGETS = ['key', 'delta'] as const;
+export type ModelTarget = (typeof MODEL_TARGETS)[number];
 
 export const DEFAULT_WINDOW = 10;
 export const DEFAULT_EMBEDDING = 32;
 export const DEFAULT_UNITS = 64;
 export const DEFAULT_VOCAB = 1000;
-export const DEFAULT_EPOCHS = 3;
+/**
+ * Training defaults, chosen on the bundled mixed trace (20,000 requests,
+ * 0.2 for training) and on 1,000 samples of each generated pattern. With
+ * 3 epochs at learning rate 0.003 the model reached a validation accuracy
+ * of 0.10 on mixed. With these defaults, sequential and periodic reach 100%
+ * in 12 to 32 epochs. Mixed stops after 14 epochs at 0.46 test accuracy,
+ * because its validation accuracy stops rising once the random and
+ * zipfian bursts are memorised.
+ */
+export const DEFAULT_EPOCHS = 50;
 export const DEFAULT_BATCH_SIZE = 64;
-export const DEFAULT_LEARNING_RATE = 0.003;
+export const DEFAULT_LEARNING_RATE = 0.01;
 export const DEFAULT_VALIDATION_SPLIT = 0.1;
-export const DEFAULT_PATIENCE = 1;
+export const DEFAULT_PATIENCE = 3;
+export const DEFAULT_MIN_DELTA = 0.001;
 export const DEFAULT_MAX_TRAIN_SAMPLES = 50_000;
 export const DEFAULT_PREDICT_BATCH_SIZE = 512;
+export const DEFAULT_TARGET: ModelTarget = 'key';
+export const DEFAULT_TRAIN_SHARDS = 1;
 
 /** Returns every option at its default, with the given seed. */
 export function defaultModelOptions(seed: number): ModelOptions {
@@ -80,8 +117,20 @@ export function defaultModelOptions(seed: number): ModelOptions {
     learningRate: DEFAULT_LEARNING_RATE,
     validationSplit: DEFAULT_VALIDATION_SPLIT,
     patience: DEFAULT_PATIENCE,
+    minDelta: DEFAULT_MIN_DELTA,
     maxTrainSamples: DEFAULT_MAX_TRAIN_SAMPLES,
     predictBatchSize: DEFAULT_PREDICT_BATCH_SIZE,
+    target: DEFAULT_TARGET,
+    trainShards: DEFAULT_TRAIN_SHARDS,
     seed,
   };
 }
+
+/**
+ * The LSTM's gate activation. Keras, PyTorch and the LSTM papers use the
+ * logistic sigmoid; tfjs-layers 4.22 defaults to a piecewise-linear
+ * `hardSigmoid`, whose gradient is zero outside [-2.5, 2.5]. Sigmoid keeps
+ * gradients flowing through saturated gates and makes this model match what
+ * readers of the other frameworks expect, at the cost of one `exp` per gate.
+ */
+export const RECURRENT_ACTIVATION = 'sigmoid';

@@ -72,7 +72,8 @@ export async function saveModel(
 
 /**
  * Reads a model that `saveModel` wrote to `directory`. `keys` is the key
- * text of each key id of the trace to replay. Vocabulary keys that this
+ * text of each key id of the trace to replay, or a function that returns
+ * them given the saved vocabulary's key text. Vocabulary keys that this
  * trace does not contain keep their token, and predictions of them come
  * back as key id -1, like OOV. `overrides` replace saved options that only
  * affect prediction.
@@ -80,13 +81,13 @@ export async function saveModel(
  */
 export async function loadModel(
   directory: string,
-  keys: readonly string[],
+  keys: readonly string[] | ((vocabularyKeys: readonly string[]) => readonly string[]),
   overrides: Partial<Pick<ModelOptions, 'predictBatchSize'>> = {},
 ): Promise<NextKeyModel> {
   const metadata = await readJson(directory, METADATA_FILE) as Metadata;
   if (metadata.formatVersion !== FORMAT_VERSION) {
     throw new BadOptionError(
-      `--model-dir: ${path.join(directory, METADATA_FILE)} has format version ${metadata.formatVersion}, but this simulator reads version ${FORMAT_VERSION}; save the model again with this version`,
+      `--model: ${path.join(directory, METADATA_FILE)} has format version ${metadata.formatVersion}, but this simulator reads version ${FORMAT_VERSION}; save the model again with this version`,
     );
   }
   const network = await readJson(directory, NETWORK_FILE) as {
@@ -105,14 +106,18 @@ export async function loadModel(
     weightData,
   }));
 
-  const idOfKey = new Map(keys.map((key, id) => [key, id]));
+  const keyTexts = typeof keys === 'function'
+    ? keys(metadata.vocabularyKeys)
+    : keys;
+  const idOfKey = new Map(keyTexts.map((key, id) => [key, id]));
   const keyIdOfToken = Int32Array.from(
     metadata.vocabularyKeys,
     (key) => idOfKey.get(key) ?? -1,
   );
-  const vocabulary = new Vocabulary(keyIdOfToken, keys.length);
+  const vocabulary = new Vocabulary(keyIdOfToken, keyTexts.length);
   return new NextKeyModel(
-    { ...metadata.options, ...overrides },
+    // Models saved before delta targets existed predict keys.
+    { ...metadata.options, target: metadata.options.target ?? 'key', ...overrides },
     vocabulary,
     layers,
     metadata.training,
@@ -126,7 +131,7 @@ async function readJson(directory: string, file: string): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     throw new BadOptionError(
-      `--model-dir: ${path.join(directory, file)} is not valid JSON (${(error as Error).message}); save the model again`,
+      `--model: ${path.join(directory, file)} is not valid JSON (${(error as Error).message}); save the model again`,
     );
   }
 }
@@ -140,7 +145,7 @@ async function readModelFile(directory: string, file: string): Promise<Buffer> {
       ? 'was not found'
       : `could not be read (${(error as Error).message})`;
     throw new BadOptionError(
-      `--model-dir: ${location} ${reason}; save a model to ${directory} first or leave --model-dir unset`,
+      `--model: ${location} ${reason}; save a model to ${directory} first or leave --model unset`,
     );
   }
 }

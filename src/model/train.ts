@@ -3,6 +3,7 @@ import { TrainingError } from '../errors.js';
 import { DEFAULT_LEARNING_RATE } from './options.js';
 import { SeededRandom } from './random.js';
 import { sliceSamples, type Samples } from './samples.js';
+import { ShardWorkers } from './shard-gradients.js';
 
 /** Training settings; see `ModelOptions` for each one's meaning. */
 export interface TrainingSettings {
@@ -11,6 +12,14 @@ export interface TrainingSettings {
   readonly learningRate: number;
   readonly validationSplit: number;
   readonly patience: number;
+  readonly minDelta: number;
+  /**
+   * Parts each batch is cut into, whose gradients worker threads compute
+   * at once (see `shard-gradients.ts`); 1 trains in this thread only.
+   */
+  readonly shards: number;
+  /** Backend the training workers select, when `shards` > 1. */
+  readonly backend?: string;
   /** Windows per forward pass when computing validation loss. */
   readonly evaluationBatchSize: number;
   readonly seed: number;
@@ -36,8 +45,9 @@ export interface TrainingResult {
  * cross-entropy. The last `validationSplit` of the samples, which are the
  * most recent requests, is held out for validation. The rest is shuffled at
  * each epoch by a generator seeded from `settings.seed`. When validation
- * loss has not improved for `patience` epochs, training stops and the
- * weights of the best epoch are restored.
+ * accuracy has not risen, and validation loss has not fallen by `minDelta`
+ * below its lowest, for `patience` epochs, training stops. The weights of
+ * the most accurate epoch (the lower loss among equals) are then restored.
  *
  * @throws TrainingError when a batch or validation loss is NaN or infinite.
  */
@@ -56,6 +66,9 @@ export async function trainNetwork(
   const random = new SeededRandom(settings.seed);
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
   const best = new BestEpoch();
+  const workers = settings.shards > 1
+    ? await ShardWorkers.start(network, optimizer, settings.shards, settings.learningRate, settings.backend ?? tf.getBackend())
+    : undefined;
   const history = {
     trainingLoss: [] as number[],
     validationLoss: [] as number[],
@@ -65,7 +78,7 @@ export async function trainNetwork(
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       random.shuffle(order);
-      const loss = fitEpoch(network, optimizer, train, order, settings, epoch);
+      const loss = await fitEpoch(network, optimizer, train, order, settings, epoch, workers);
       history.trainingLoss.push(loss);
       let message =
         `lstm: epoch ${epoch}/${settings.epochs}: loss ${loss.toFixed(4)}`;
@@ -84,10 +97,10 @@ export async function trainNetwork(
       message += `, validation loss ${scores.loss.toFixed(4)}, validation accuracy ${scores.accuracy.toFixed(4)}`;
       log(message);
 
-      const isBest = best.record(epoch, scores.loss, network);
-      if (!isBest && epoch - best.epoch >= settings.patience) {
+      best.record(epoch, scores, network, settings.minDelta);
+      if (epoch - best.improvedEpoch >= settings.patience) {
         const epochs = settings.patience === 1 ? 'epoch' : 'epochs';
-        log(`lstm: validation loss has not improved for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
+        log(`lstm: validation accuracy has not risen and validation loss has not fallen by ${settings.minDelta} for ${settings.patience} ${epochs}; stopping and restoring epoch ${best.epoch}`);
         break;
       }
       await yieldToEventLoop();
@@ -96,6 +109,7 @@ export async function trainNetwork(
   } finally {
     best.dispose();
     optimizer.dispose();
+    await workers?.dispose();
   }
 
   return {
@@ -107,21 +121,48 @@ export async function trainNetwork(
   };
 }
 
-/** The epoch with the lowest validation loss so far, and its weights. */
+/**
+ * The best epoch so far and its weights. An epoch is better when its
+ * validation accuracy is higher, or equal with a lower loss, because top-1
+ * accuracy is what the prefetcher acts on. On mixed workloads accuracy
+ * keeps rising for epochs after the loss starts to rise: the loss grows
+ * with confident mistakes on random keys while deterministic streams are
+ * still being learnt.
+ */
 class BestEpoch {
   /** 1-based; 0 before the first epoch. */
   epoch = 0;
+  /**
+   * Last epoch that raised the best accuracy or lowered the lowest loss by
+   * at least `minDelta`.
+   */
+  improvedEpoch = 0;
+  #accuracy = -Infinity;
   #loss = Infinity;
+  #lowestLoss = Infinity;
   #weights: tf.Tensor[] | undefined;
 
-  /** Keeps a copy of the weights when `loss` is the lowest so far. */
-  record(epoch: number, loss: number, network: tf.LayersModel): boolean {
-    if (loss >= this.#loss) return false;
+  /** Keeps a copy of the weights when the epoch is the best so far. */
+  record(
+    epoch: number,
+    scores: { loss: number; accuracy: number },
+    network: tf.LayersModel,
+    minDelta: number,
+  ): void {
+    const { loss, accuracy } = scores;
+    const isMoreAccurate = accuracy > this.#accuracy;
+    if (isMoreAccurate || loss <= this.#lowestLoss - minDelta) {
+      this.improvedEpoch = epoch;
+    }
+    this.#lowestLoss = Math.min(this.#lowestLoss, loss);
+    if (!isMoreAccurate && !(accuracy === this.#accuracy && loss < this.#loss)) {
+      return;
+    }
     this.epoch = epoch;
+    this.#accuracy = accuracy;
     this.#loss = loss;
     this.dispose();
     this.#weights = network.getWeights().map((weight) => weight.clone());
-    return true;
   }
 
   /** Puts the kept weights back unless the last epoch run was the best. */
@@ -139,14 +180,15 @@ class BestEpoch {
 }
 
 /** Runs one pass over `train` in the given order; returns the mean loss. */
-function fitEpoch(
+async function fitEpoch(
   network: tf.LayersModel,
   optimizer: tf.Optimizer,
   train: Samples,
   order: Int32Array,
   settings: TrainingSettings,
   epoch: number,
-): number {
+  workers: ShardWorkers | undefined,
+): Promise<number> {
   const { window } = train;
   const classes = outputClasses(network);
   let lossSum = 0;
@@ -162,22 +204,37 @@ function fitEpoch(
       targets[i] = train.targets[sample];
     }
 
-    const lossTensor = tf.tidy(() => {
-      const x = tf.tensor2d(inputs, [size, window], 'int32');
-      const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);
-      return optimizer.minimize(() => {
-        const logits = network.apply(x, { training: true }) as tf.Tensor;
-        return tf.losses.softmaxCrossEntropy(y, logits);
-      }, true) as tf.Scalar;
-    });
-    const loss = lossTensor.dataSync()[0];
-    lossTensor.dispose();
+    const loss = workers === undefined
+      ? minimise(network, optimizer, inputs, targets, classes)
+      : await workers.step(inputs, targets);
 
     const batch = start / settings.batchSize + 1;
     checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
     lossSum += loss * size;
   }
   return lossSum / train.count;
+}
+
+/** Runs one optimizer step on a batch in this thread; returns its loss. */
+function minimise(
+  network: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  inputs: Int32Array,
+  targets: Int32Array,
+  classes: number,
+): number {
+  const size = targets.length;
+  const lossTensor = tf.tidy(() => {
+    const x = tf.tensor2d(inputs, [size, inputs.length / size], 'int32');
+    const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);
+    return optimizer.minimize(() => {
+      const logits = network.apply(x, { training: true }) as tf.Tensor;
+      return tf.losses.softmaxCrossEntropy(y, logits);
+    }, true) as tf.Scalar;
+  });
+  const loss = lossTensor.dataSync()[0];
+  lossTensor.dispose();
+  return loss;
 }
 
 /** Mean cross-entropy and top-1 accuracy of `network` on `samples`. */

@@ -74,9 +74,19 @@ async function runInMainThread(
   jobOptions: JobOptions[],
   runs: PolicyRun[],
 ): Promise<void> {
+  // Jobs of one policy run in one simulate call over all their capacities,
+  // so that a policy that forks (lstm) trains once.
+  const byPolicy = new Map<unknown, number[]>();
   for (const index of indices) {
-    const result = await simulate({ ...jobOptions[index], trace: options.trace, log: options.log });
-    runs[index] = result.runs[0];
+    const policy = jobOptions[index].policies[0];
+    byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), index]);
+  }
+  for (const group of byPolicy.values()) {
+    const capacities = group.flatMap((index) => jobOptions[index].capacities);
+    const result = await simulate({ ...jobOptions[group[0]], capacities, trace: options.trace, log: options.log });
+    group.forEach((index, i) => {
+      runs[index] = result.runs[i];
+    });
   }
 }
 

@@ -195,6 +195,18 @@ export class IsolatedPolicy implements Policy {
     return this.#inner.report?.() ?? {};
   }
 
+  /** Whether `fork` can share the prepared policy. */
+  get canFork(): boolean {
+    return this.#inner.fork !== undefined;
+  }
+
+  /** The inner policy's fork behind a boundary of its own. */
+  fork(): IsolatedPolicy {
+    const inner = this.#inner.fork?.();
+    if (inner === undefined) throw new Error(`policy ${this.label} cannot fork`);
+    return new IsolatedPolicy(inner, this.#trace, this.#trainEnd, this.#isBound);
+  }
+
   dispose(): void {
     this.#inner.dispose?.();
   }

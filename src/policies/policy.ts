@@ -161,6 +161,14 @@ export interface Policy {
   onRequest?(request: RequestEvent, prefetch: PrefetchSink): void;
   /** Called when the cache evicts a key to make room. */
   onEvict?(keyId: number): void;
+  /**
+   * Returns a policy for another replay of the same trace (at another
+   * capacity) that shares this one's prepared state, so that a model is
+   * trained once per run. `simulate` calls it after `prepare` and does not
+   * call `prepare` on the result. It must share nothing that a replay
+   * changes, and it counts as a separate instance for `dispose`.
+   */
+  fork?(): Policy;
   /** Measured costs, read once after the replay. */
   report?(): PolicyReport;
   /** Frees models or other resources. */

@@ -12,8 +12,11 @@ export function tinyOptions(overrides: Partial<ModelOptions> = {}): ModelOptions
     learningRate: 0.05,
     validationSplit: 0,
     patience: 1,
+    minDelta: 0,
     maxTrainSamples: 10_000,
     predictBatchSize: 64,
+    target: 'key',
+    trainShards: 1,
     seed: 7,
     ...overrides,
   };

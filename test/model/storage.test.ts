@@ -101,7 +101,7 @@ describe('saveModel and loadModel', () => {
     const loading = loadModel(empty, KEYS);
     await expect(loading).rejects.toMatchObject({ code: 'BAD_OPTION' });
     await expect(loading).rejects.toThrow(
-      `--model-dir: ${path.join(empty, 'next-key-model.json')} was not found; save a model to ${empty} first or leave --model-dir unset`,
+      `--model: ${path.join(empty, 'next-key-model.json')} was not found; save a model to ${empty} first or leave --model unset`,
     );
   });
 });

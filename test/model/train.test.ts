@@ -16,6 +16,8 @@ const SETTINGS: TrainingSettings = {
   learningRate: 0.05,
   validationSplit: 0.25,
   patience: 1,
+  minDelta: 0,
+  shards: 1,
   evaluationBatchSize: 32,
   seed: 3,
 };
@@ -104,5 +106,25 @@ describe('trainNetwork', () => {
     expect(log[0]).toMatch(/^lstm: epoch 1\/1: loss \d+\.\d{4}, validation loss \d+\.\d{4}, validation accuracy \d\.\d{4}$/);
     network.dispose();
   });
-});
 
+  it('trains across shard workers', async () => {
+    const samples = samplesWithShiftedTail(83, 0);
+    const settings = { ...SETTINGS, epochs: 2, validationSplit: 0 };
+    const lossesWith = async (shards: number) => {
+      const network = tinyNetwork();
+      const result = await trainNetwork(network, samples, { ...settings, shards });
+      const weights = network.getWeights().map((weight) => Array.from(weight.dataSync()));
+      network.dispose();
+      return { loss: result.trainingLoss, weights };
+    };
+    const before = tf.memory().numTensors;
+    const single = await lossesWith(1);
+    const sharded = await lossesWith(2);
+    const again = await lossesWith(2);
+    expect(tf.memory().numTensors).toBe(before);
+    // The same sums in another order: equal up to float rounding.
+    sharded.loss.forEach((loss, i) => expect(loss).toBeCloseTo(single.loss[i], 4));
+    sharded.weights.flat().forEach((value, i) => expect(value).toBeCloseTo(single.weights.flat()[i], 3));
+    expect(again).toEqual(sharded);
+  });
+});

@@ -27,6 +27,7 @@ const TINY = {
   'batch-size': '16',
   'learning-rate': '0.05',
   'validation-split': '0',
+  inference: 'tfjs',
 };
 
 function createPolicy(
@@ -41,15 +42,25 @@ function createPolicy(
 }
 
 function context(log: string[] = []): PrepareContext {
+  const keys = Array.from({ length: KEY_SPACE }, (_, i) => `k${i}`);
   return {
     training: {
       length: TRAIN_END,
       keyIds: TRACE.subarray(0, TRAIN_END),
-      keys: Array.from({ length: KEY_SPACE }, (_, i) => `k${i}`),
+      keys,
       keySpace: KEY_SPACE,
     },
+    dictionary: dictionaryOf(keys),
     seed: 1,
     log: (line) => log.push(line),
+  };
+}
+
+function dictionaryOf(keys: readonly string[]): PrepareContext['dictionary'] {
+  return {
+    size: keys.length,
+    textOf: (keyId) => keys[keyId],
+    idOf: (text) => (keys.includes(text) ? keys.indexOf(text) : undefined),
   };
 }
 
@@ -262,7 +273,7 @@ describe('lstm', () => {
     const preparing = loaded.prepare(context());
     await expect(preparing).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
     await expect(preparing).rejects.toThrow(
-      `--param lstm.window: the model in ${directory} reads windows of 3 keys, not 4; pass --param lstm.window=3 or leave --model-dir unset`,
+      `--param lstm.window, lstm.target: the model in ${directory} reads windows of 3 keys and predicts keys, not 4 and keys; pass --param lstm.window=3 --param lstm.target=key or leave --model unset`,
     );
     await rm(directory, { recursive: true });
   });
@@ -271,5 +282,102 @@ describe('lstm', () => {
     const params = resolveParams('lstm', lstm.params);
     const create = () => lstm.create({ params, label: 'lstm', settings: { seed: 1, backend: 'webgl' } });
     expect(create).toThrow(expect.objectContaining({ code: 'BAD_OPTION' }));
+  });
+
+  it('predicts the same keys on onnx as on tfjs', async () => {
+    const onTfjs = createPolicy();
+    const onOnnx = createPolicy({ inference: 'onnx' });
+    await onTfjs.prepare(context());
+    await onOnnx.prepare(context());
+    await predictScored(onTfjs, 30);
+    await predictScored(onOnnx, 30);
+    expect(replay(onOnnx).map((pushes) => pushes.map(([keyId]) => keyId)))
+      .toEqual(replay(onTfjs).map((pushes) => pushes.map(([keyId]) => keyId)));
+    expect(onOnnx.report().notes?.inference).toMatch(/^onnxruntime-node \d+\.\d+\.\d+, batches on \d+ worker threads$/);
+    expect(onTfjs.report().notes?.inference).toBe('tfjs on wasm');
+    onTfjs.dispose();
+    onOnnx.dispose();
+  });
+
+  it('shares one training with its forks', async () => {
+    const log: string[] = [];
+    const policy = createPolicy();
+    await policy.prepare(context(log));
+    await predictScored(policy, 30);
+    const fork = policy.fork();
+    await predictScored(fork, 30);
+    const expected = replay(policy);
+    // The fork keeps the shared model after its origin is disposed.
+    policy.dispose();
+    expect(replay(fork)).toEqual(expected);
+    expect(log.filter((line) => line.startsWith('lstm: training'))).toHaveLength(1);
+    expect(fork.report().notes?.epochsRun).toBe(10);
+    fork.dispose();
+  });
+
+  it('predicts unseen keys from deltas', async () => {
+    // Keys 0, 1, 2, … : the scored part requests only keys that training
+    // never saw, which a key model cannot predict and a delta model can.
+    const length = 240;
+    const keys = Array.from({ length }, (_, i) => String(i));
+    const trace = Uint32Array.from({ length }, (_, i) => i);
+    const sequential: PrepareContext = {
+      ...context(),
+      training: { length: TRAIN_END, keyIds: trace.subarray(0, TRAIN_END), keys: keys.slice(0, TRAIN_END), keySpace: length },
+      dictionary: dictionaryOf(keys),
+    };
+    const policy = createPolicy({ target: 'delta' });
+    expect(policy.batch.historyWindow).toBe(4);
+    await policy.prepare(sequential);
+    const windows = windowsEndingAt(trace, TRAIN_END, length - TRAIN_END, 4);
+    await policy.batch.predictBatch(windows, length - TRAIN_END);
+    const pushed: number[] = [];
+    for (let index = TRAIN_END; index < length; index++) {
+      const request = { index, keyId: index, time: index, sizeBytes: 1, outcome: Outcome.Miss, isScored: true };
+      policy.onRequest(request, { push: (keyId) => pushed.push(keyId) });
+    }
+    // The last key has no successor in the trace, so nothing is pushed.
+    expect(pushed).toEqual(Array.from({ length: length - TRAIN_END - 1 }, (_, i) => TRAIN_END + 1 + i));
+    expect(policy.report().notes).toMatchObject({ target: 'delta', vocabularyKeys: 1, deltaKeysNotInTrace: 1 });
+    policy.dispose();
+  });
+
+  it('round-trips a delta model', async () => {
+    const length = 240;
+    const keys = Array.from({ length }, (_, i) => String(3 * i));
+    const trace = Uint32Array.from({ length }, (_, i) => i);
+    const sequential: PrepareContext = {
+      ...context(),
+      training: { length: TRAIN_END, keyIds: trace.subarray(0, TRAIN_END), keys: keys.slice(0, TRAIN_END), keySpace: length },
+      dictionary: dictionaryOf(keys),
+    };
+    const windows = windowsEndingAt(trace, TRAIN_END, length - TRAIN_END, 4);
+    const directory = await mkdtemp(path.join(tmpdir(), 'lstm-delta-'));
+    const trained = createPolicy({ target: 'delta', epochs: '3' });
+    await trained.prepare(sequential);
+    await trained.save(directory);
+    await trained.batch.predictBatch(windows, length - TRAIN_END);
+
+    const loaded = createPolicy({ target: 'delta' }, undefined, directory);
+    await loaded.prepare(sequential);
+    await loaded.batch.predictBatch(windows, length - TRAIN_END);
+    expect(loaded.predictions()).toEqual(trained.predictions());
+    expect(Array.from(loaded.predictions().keyIds.slice(0, 3))).toEqual([TRAIN_END + 1, TRAIN_END + 2, TRAIN_END + 3]);
+    trained.dispose();
+    loaded.dispose();
+    await rm(directory, { recursive: true });
+  });
+
+  it('retrains on past requests only', async () => {
+    const log: string[] = [];
+    const policy = createPolicy({ 'retrain-every': '30', epochs: '1' });
+    await policy.prepare(context(log));
+    await predictScored(policy, 50);
+    expect(policy.report().notes?.retrains).toBe(2);
+    expect(log.filter((line) => line.startsWith('lstm: retraining'))).toEqual([
+      'lstm: retraining on the requests before request 190',
+      'lstm: retraining on the requests before request 220',
+    ]);
+    policy.dispose();
   });
 });
