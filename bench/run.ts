@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-write.js';
 import { ingestSection } from './ingest.js';
+import { lstmSection } from './lstm.js';
 import { replaySection } from './replay.js';
 
 /** Output of one section of the benchmark page. */
@@ -21,6 +22,7 @@ export interface BenchSection {
 const SECTIONS: { name: string; run: () => Promise<BenchSection> }[] = [
   { name: 'ingest', run: ingestSection },
   { name: 'replay', run: replaySection },
+  { name: 'lstm', run: lstmSection },
 ];
 
 const ROOT = join(import.meta.dirname, '..', '..');
