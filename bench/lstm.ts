@@ -37,7 +37,9 @@ const TARGETS = {
 
 const SAMPLES_PER_PATTERN = 1000;
 const EPOCHS = 10;
-const SINGLE_PREDICTIONS = 1000;
+const SINGLE_PREDICTIONS = 3000;
+/** Batched measurements per engine, of which the median is reported. */
+const BATCHED_ROUNDS = 3;
 /** Shards of the data-parallel training measurement (`lstm.train-shards`). */
 const SHARDS = 2;
 /** Windows predicted in the batched measurement. */
@@ -128,9 +130,9 @@ async function measureTfjs(model: NextKeyModel, tokens: Int32Array, backend: str
   const { window, predictBatchSize } = model.options;
   const count = 4096;
   predictTop(model.network, tokens, predictBatchSize, window, predictBatchSize);
-  const started = performance.now();
-  predictTop(model.network, tokens, count, window, predictBatchSize);
-  const batchedPerSecond = count / ((performance.now() - started) / 1000);
+  const batchedPerSecond = await medianRate(count, () => {
+    predictTop(model.network, tokens, count, window, predictBatchSize);
+  });
   const times = await timeSingles((i) => {
     predictTop(model.network, tokens.subarray(i * window, (i + 1) * window), 1, window, 1);
   });
@@ -139,9 +141,7 @@ async function measureTfjs(model: NextKeyModel, tokens: Int32Array, backend: str
 
 async function measureOnnx(engine: OnnxEngine, tokens: Int32Array, window: number, batchSize: number): Promise<EngineFigures> {
   await engine.predictMany(tokens, batchSize * engine.workers, batchSize);
-  const started = performance.now();
-  await engine.predictMany(tokens, BATCHED_WINDOWS, batchSize);
-  const batchedPerSecond = BATCHED_WINDOWS / ((performance.now() - started) / 1000);
+  const batchedPerSecond = await medianRate(BATCHED_WINDOWS, () => engine.predictMany(tokens, BATCHED_WINDOWS, batchSize));
   const times = await timeSingles((i) => engine.predictOne(tokens.slice(i * window, (i + 1) * window)));
   return {
     engine: `onnxruntime-node ${engine.version}, batches on ${engine.workers} worker threads`,
@@ -150,13 +150,24 @@ async function measureOnnx(engine: OnnxEngine, tokens: Int32Array, window: numbe
   };
 }
 
+/** Median over `BATCHED_ROUNDS` runs of `predict` of windows per second. */
+async function medianRate(windows: number, predict: () => unknown): Promise<number> {
+  const rates: number[] = [];
+  for (let round = 0; round < BATCHED_ROUNDS; round++) {
+    const started = performance.now();
+    await predict();
+    rates.push(windows / ((performance.now() - started) / 1000));
+  }
+  return rates.sort((a, b) => a - b)[Math.floor(BATCHED_ROUNDS / 2)];
+}
+
 /** Times `SINGLE_PREDICTIONS` calls after one untimed call. */
 async function timeSingles(predict: (i: number) => unknown): Promise<{ single: PredictionPercentiles; singleMeanMs: number }> {
   await predict(0);
   const times = new Float64Array(SINGLE_PREDICTIONS);
   for (let i = 0; i < SINGLE_PREDICTIONS; i++) {
     const started = performance.now();
-    await predict(i);
+    await predict(i % 1000);
     times[i] = performance.now() - started;
   }
   const single = predictionPercentiles(times)!;
@@ -192,7 +203,7 @@ function render(json: {
   }
   lines.push(`| peak memory (max RSS of the process) | ${json.peakMemoryMiB.toFixed(0)} MiB | not reported | | |`);
   if (json.onnxUnavailable !== undefined) lines.push('', `ONNX Runtime was not measured: ${json.onnxUnavailable}.`);
-  lines.push('', 'Single predictions: one window of tokens per call, 1,000 calls after one untimed call. Batched: 32,768 windows in batches of 512 (tfjs: 4,096 windows).');
+  lines.push('', 'Single predictions: one window of tokens per call, 3,000 calls over 1,000 windows after one untimed call. Batched: the median of 3 runs of 32,768 windows in batches of 512 (tfjs: 4,096 windows). Training: one run.');
   return lines.join('\n');
 }
 

@@ -135,6 +135,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         }
         log(`${label}: replaying`);
         runs.push(replay(trace, policy, entry, capacity, trainEnd, options));
+      } catch (error) {
+        prepared?.dispose();
+        throw error;
       } finally {
         policy.dispose?.();
       }

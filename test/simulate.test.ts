@@ -45,6 +45,22 @@ describe('simulate', () => {
     expect(counts.disposed).toBe(4);
   });
 
+  it('disposes the kept fork on failure', async () => {
+    const { entry, counts } = countingEntry(true);
+    const failing: PolicyEntry = {
+      ...entry,
+      create: (options) => {
+        const policy = entry.create(options);
+        policy.onRequest = () => {
+          throw new Error('replay failed');
+        };
+        return policy;
+      },
+    };
+    await expect(simulate({ trace, policies: [failing], capacities, trainFraction: 0.2 })).rejects.toThrow('replay failed');
+    expect(counts.disposed).toBe(counts.forked + 1);
+  });
+
   it('prepares other policies per capacity', async () => {
     const { entry, counts } = countingEntry(false);
     await simulate({ trace, policies: [entry], capacities, trainFraction: 0.2 });

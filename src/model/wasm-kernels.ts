@@ -15,6 +15,12 @@
  *   backend's vectorised sigmoid.
  * - `SplitV`, which cuts the four LSTM gates apart at every step, slices with
  *   one `TypedArray.set` per row; one copy loop per output is faster.
+ * - `Identity`, which the engine runs to keep every tensor a gradient needs
+ *   (about 570 times per training step of the default model), copies the
+ *   data. The backend's own `Reshape` already shares data by reference
+ *   count, as the CPU backend's `Identity` does, and no kernel writes into
+ *   its inputs, so sharing is safe and saves the copies (about 6% of an
+ *   epoch).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -39,7 +45,7 @@ interface HostBackend {
 const installed = new WeakSet<tf.KernelFunc>();
 
 /**
- * Replaces `BatchMatMul`, `_FusedMatMul`, `Tanh` and `SplitV` on
+ * Replaces `BatchMatMul`, `_FusedMatMul`, `Tanh`, `SplitV` and `Identity` on
  * `backendName` with the faster versions of this module. Kernels are global
  * to the process, so every later use of these ops on that backend gets
  * them; calling it again does nothing.
@@ -49,6 +55,7 @@ export function installWasmKernels(backendName: string): void {
   replaceKernel('_FusedMatMul', backendName, untransposedMatMul);
   replaceKernel('Tanh', backendName, tanhBySigmoid);
   replaceKernel('SplitV', backendName, () => splitVOnHost);
+  replaceKernel('Identity', backendName, identityByReference);
 }
 
 /**
@@ -187,6 +194,20 @@ export function splitVOnHost({
     shape[splitAxis] = size;
     return { dataId: host.write(piece, shape, x.dtype), shape, dtype: x.dtype };
   });
+}
+
+/**
+ * Wraps the `Identity` kernel so that numeric tensors share the input's
+ * data by reference count instead of copying it; strings keep the
+ * original kernel.
+ */
+export function identityByReference(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    if (x.dtype === 'string') return original(args);
+    (args.backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
 }
 
 function kernelOf(name: string, backendName: string): tf.KernelFunc {

@@ -49,7 +49,7 @@ describe('installWasmKernels', () => {
   });
 
   it('replaces the four kernels once', () => {
-    const kernels = ['BatchMatMul', '_FusedMatMul', 'Tanh', 'SplitV'];
+    const kernels = ['BatchMatMul', '_FusedMatMul', 'Tanh', 'SplitV', 'Identity'];
     const before = kernels.map((name) => tf.getKernel(name, 'wasm').kernelFunc);
     installWasmKernels('wasm');
     const after = kernels.map((name) => tf.getKernel(name, 'wasm').kernelFunc);
@@ -123,6 +123,36 @@ describe('installWasmKernels', () => {
     const [first, second] = await on('wasm', split);
     expect(first.values).toEqual([1, 4]);
     expect(second.values).toEqual([2, 3, 5, 6]);
+  });
+
+  it('shares identity data by reference', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor1d([1, 2, 3]);
+    const dataIds = tf.engine().backend.numDataIds();
+    const copy = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1, 2, 3]);
+    copy.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds - 1);
+  });
+
+  it('matches the cpu gradients of a small LSTM', async () => {
+    await expectSameOnWasmAndCpu(() => {
+      const lstm = tf.layers.lstm({
+        units: 3,
+        returnSequences: true,
+        recurrentActivation: 'sigmoid',
+        kernelInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 1 }),
+        recurrentInitializer: tf.initializers.randomUniform({ minval: -1, maxval: 1, seed: 2 }),
+      });
+      const x = tf.tensor3d(values(2 * 4 * 2), [2, 4, 2]);
+      const output = lstm.apply(x) as tf.Tensor;
+      const { grads } = tf.variableGrads(() => (lstm.apply(x) as tf.Tensor).square().sum() as tf.Scalar);
+      const gradients = lstm.trainableWeights.map((weight) => grads[(weight.read() as tf.Variable).name]);
+      tf.dispose(lstm.getWeights());
+      return [output, ...gradients];
+    }, 4);
   });
 
   it('leaves no tensor behind', async () => {
