@@ -40,9 +40,12 @@ const results: Record<string, unknown> = {};
 const parts: string[] = [];
 for (const section of SECTIONS) {
   process.stderr.write(`bench: ${section.name}\n`);
-  const { markdown, json } = await section.run();
-  results[section.name] = json;
-  parts.push(markdown);
+  const output = await section.run();
+  results[section.name] = output.json;
+  // A section that returns its title separately gets it as the heading.
+  const title = (output as { title?: string }).title;
+  const hasHeading = output.markdown.trimStart().startsWith('## ');
+  parts.push(title === undefined || hasHeading ? output.markdown : `## ${title}\n\n${output.markdown}`);
 }
 const host = machine();
 const page = [

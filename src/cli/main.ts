@@ -30,7 +30,7 @@ function simulateOptions(cli: Argv) {
     .option('train-fraction', { type: 'number', default: 0.2, describe: 'share of the trace, from its start, that trains the predictors and warms the cache; only the rest is scored' })
     .option('confidence', { type: 'number', describe: 'minimum predicted probability for a prefetch, applied to next-key and lstm (default 0.6)' })
     .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value (e.g. lstm.epochs=5)' })
-    .option('fetch-latency', { type: 'string', default: '0', describe: 'backend fetch time: a number in the trace\'s time unit, a time with a unit (5ms, 120us), or lognormal:median=5ms,p99=50ms' })
+    .option('fetch-latency', { type: 'string', default: '0', describe: 'backend fetch time: a number in the trace\'s time unit, a time with a unit (5ms, 120us), lognormal:median=5ms,p99=50ms, or column:NAME for a response-time column of the trace, in its time unit' })
     .option('prediction-latency', { type: 'string', default: '0', describe: 'delay from a request to the prefetches it triggers: a time as for --fetch-latency, or "measured" for each policy\'s measured time per prediction' })
     .option('backend-concurrency', { type: 'number', describe: 'maximum fetches in flight at once; the rest wait in order (default: unbounded)' })
     .option('seed', { type: 'number', default: 42, describe: 'seed for training and any sampling' })

@@ -13,7 +13,8 @@ import { parseCapacity, resolveCapacity } from './capacity.js';
 import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
 import { progressLog } from './progress-bar.js';
-import { cacheLine, loadTraceForCli, type TraceArgs } from './trace-options.js';
+import { cacheLine, loadOptionsOf, loadTraceForCli, type TraceArgs } from './trace-options.js';
+import { readNumericColumn } from '../trace/column.js';
 
 /** Parsed options of the main command, as yargs returns them. */
 export interface SimulateArgs extends EvalArgs, TraceArgs {
@@ -52,17 +53,14 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
 
   const loaded = await loadTraceForCli(args, io);
   const trace = loaded.trace;
+  const latencyColumn = await readLatencyColumn(args, trace.length);
   const result = await simulateInWorkers({
     trace,
     policies,
     params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
     capacities: capacitySpecs.map((spec) => resolveCapacity(spec, trace.keys.length)),
     trainFraction: args.trainFraction,
-    fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, (name) => {
-      // TODO: keep named numeric columns while reading, so a response-time
-      // column can drive the latency; until then this form is rejected.
-      throw new BadOptionError(`--fetch-latency: column:${name} is not supported yet; give a fixed time or a lognormal distribution`);
-    }),
+    fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
     predictionLatency:
       args.predictionLatency === 'measured'
         ? 'measured'
@@ -80,6 +78,24 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const reportPath = args.out ?? defaultReportPath(args.trace, policies);
   await writeReport(data, reportPath, true);
   io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n${cacheLine(loaded)}`);
+}
+
+/**
+ * Reads the column that `--fetch-latency column:NAME` names, in the trace's
+ * time unit, or returns undefined for the other forms.
+ */
+async function readLatencyColumn(args: SimulateArgs, requests: number): Promise<Float64Array | undefined> {
+  const latency = String(args.fetchLatency);
+  if (!latency.startsWith('column:')) return undefined;
+  if (args.sortByTime) {
+    throw new BadOptionError('--fetch-latency: column:NAME needs the file order of requests; drop --sort-by-time');
+  }
+  const column = latency.slice('column:'.length);
+  if (column === '') {
+    throw new BadOptionError('--fetch-latency: column: needs a column name or 1-based index, e.g. column:ResponseTime or column:7');
+  }
+  const { cacheDirectory: _cache, sortByTime: _sort, ...readOptions } = loadOptionsOf(args);
+  return readNumericColumn(args.trace, readOptions, column, requests, '--fetch-latency');
 }
 
 /** `--workers`, or the cores Node may use, never more than the jobs. */

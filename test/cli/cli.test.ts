@@ -109,6 +109,32 @@ describe('option checking', () => {
   });
 });
 
+describe('fetch latency from a trace column', () => {
+  it('delays each miss by its own row\'s response time', async () => {
+    // a misses at t=0 and takes 5; a at t=1 waits 4; b misses at t=2 and
+    // takes 1; b at t=10 hits.
+    const trace = join(dir, 'response.csv');
+    writeFileSync(trace, 'time,key,rt\n0,a,5\n1,a,9\n2,b,1\n10,b,7\n');
+    const out = join(dir, 'response.md');
+    const result = await runCli('--trace', trace, '--no-cache', '--train-fraction', '0', '--fetch-latency', 'column:rt', '--windows', '2', '--out', out);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'response.json'), 'utf8'));
+    const lru = json.runs[0];
+    expect(lru.counters.delayedHits).toBe(1);
+    expect(lru.counters.totalLatency).toBe(5 + 4 + 1);
+    expect(json.fetchLatency).toBe('per request, from a trace column');
+  });
+
+  it('rejects a column that is not a time', async () => {
+    const trace = join(dir, 'bad-response.csv');
+    writeFileSync(trace, 'time,key,rt\n0,a,5\n1,b,soon\n');
+    const result = await runCli('--trace', trace, '--no-cache', '--fetch-latency', 'column:rt', '--out', join(dir, 'bad-response.md'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('request 2: rt value "soon" is not a time >= 0');
+  });
+});
+
 describe('simulate binary', () => {
   it('runs as a process from the built output', async () => {
     const binary = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
