@@ -37,7 +37,7 @@ export interface ReplayOptions {
   predictionLatency?: number | 'measured';
   /** Converts wall-clock milliseconds to trace time units (for `measured`). */
   msToTraceUnit?: number;
-  /** Most fetches in flight at once; the rest wait in order. Default ∞. */
+  /** Maximum fetches in flight at once; the rest wait in order. Default: unbounded. */
   backendConcurrency?: number;
   /** Time one in this many `onRequest` calls, for overhead percentiles. */
   timingSampleEvery?: number;
@@ -88,8 +88,9 @@ export class ReplayEngine implements PrefetchSink {
   /** 1 while a resident key was prefetched and not yet requested. */
   readonly #prefetchedUnused: Uint8Array;
   /**
-   * Last size seen per key; a prefetch uses it as the object's size, or the
-   * mean size seen so far for a key not yet requested (NaN until then).
+   * Last size seen per key, used as the size of a prefetched object. A key
+   * not yet requested has NaN here until a prefetch sets it to the mean
+   * size seen so far.
    */
   readonly #lastSizeBytes: Float64Array;
   #seenBytes = 0;
