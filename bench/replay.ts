@@ -25,10 +25,11 @@ const REAL_CSV = join(ROOT, '..', 'shared', 'traces', 'real', 'cloudPhysicsIO.cs
 const REQUESTS = 10_000_000;
 const ZIPF_KEYS = 1_000_000;
 const CAPACITY_OBJECTS = 10_000;
-const SWEEP_REQUESTS = 1_000_000;
 const SWEEP_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 /** Whole-process runs per command; the median is reported. */
 const PROCESS_RUNS = 3;
+/** Runs of each sweep command, which take 15 to 25 s each here. */
+const SWEEP_RUNS = 2;
 /** The full timing model of the loop figures, in trace time units. */
 const TIMED: LatencySpec = { kind: 'lognormal', median: 2, p99: 20 };
 
@@ -58,7 +59,7 @@ function verdict(isMet: boolean): string {
   return isMet ? 'met' : '**not met**';
 }
 
-/** The CloudPhysics trace repeated, times shifted, to about `length` requests. */
+/** Builds the CloudPhysics trace repeated, times shifted, to `length` requests. */
 async function repeatedRealTrace(length: number): Promise<Trace | undefined> {
   if (!existsSync(REAL_CSV)) return undefined;
   const { trace } = await loadTrace(REAL_CSV);
@@ -83,7 +84,7 @@ interface LoopFigure {
 
 /** Times `simulate` on an in-memory trace for each policy and timing model. */
 async function loopFigures(name: string, trace: Trace): Promise<LoopFigure[]> {
-  const bench = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
+  const bench = new Bench({ iterations: 2, time: 0, warmupIterations: 1, warmupTime: 0 });
   const hitRatios = new Map<string, number>();
   const cases = ['lru', 'next-key', 'oracle'].flatMap((policy) => [
     { policy, timing: 'zero latency', latency: undefined as LatencySpec | undefined },
@@ -123,11 +124,14 @@ interface ProcessFigure {
   medianPeakMiB: number;
 }
 
-/** Runs a command PROCESS_RUNS times under /usr/bin/time; medians of wall time and peak RSS. */
-async function timeProcess(args: string[], label: string): Promise<ProcessFigure> {
+/**
+ * Runs a command `runs` times under /usr/bin/time and returns the medians of
+ * wall time and peak RSS (with two runs, the larger of each).
+ */
+async function timeProcess(args: string[], label: string, runs = PROCESS_RUNS): Promise<ProcessFigure> {
   const walls: number[] = [];
   const peaks: number[] = [];
-  for (let i = 0; i < PROCESS_RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const { stderr } = await run('/usr/bin/time', ['-f', 'bench-time %e %M', ...args], { maxBuffer: 1 << 24 });
     const match = /bench-time ([0-9.]+) ([0-9]+)/.exec(stderr);
     if (match === null) throw new Error(`/usr/bin/time printed no figures for ${label}: ${stderr.slice(-500)}`);
@@ -167,12 +171,9 @@ export async function replaySection(): Promise<BenchSection> {
     await runOnce(simulateArgs(zipfCsv, cacheDir, lruArgs));
     const fromCache = await timeProcess(simulateArgs(zipfCsv, cacheDir, lruArgs), 'simulate --policy lru, from the trace cache');
 
-    const sweepCsv = join(dir, 'zipf-1m.csv');
-    await writeGeneratedTrace(sweepCsv, 'zipfian', SWEEP_REQUESTS, 4, { keys: ZIPF_KEYS });
     const sweepArgs = ['--policy', 'lru', '--cache-size', SWEEP_SIZES.join(',')];
-    await runOnce(simulateArgs(sweepCsv, cacheDir, sweepArgs));
-    const sweepOne = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '1']), 'sweep, 1 worker');
-    const sweepTwo = await timeProcess(simulateArgs(sweepCsv, cacheDir, [...sweepArgs, '--workers', '2']), 'sweep, 2 workers');
+    const sweepOne = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '1']), 'sweep, 1 worker', SWEEP_RUNS);
+    const sweepTwo = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '2']), 'sweep, 2 workers', SWEEP_RUNS);
     const cachesim = await cachesimFigures(dir, zipfCsv);
     const profile = await replayProfile(zipfCsv, cacheDir);
 
@@ -214,7 +215,7 @@ function replayMarkdown(json: ReplayJson): string {
     '',
     '### Replay loop, trace in memory',
     '',
-    'tinybench, median of 3 runs after 1 warm-up run, each a whole `simulate()` call on a trace already in memory (policy set-up included, reading excluded).',
+    'tinybench, median of 2 runs after 1 warm-up run, each a whole `simulate()` call on a trace already in memory (policy set-up included, reading excluded).',
     '',
     '| trace | policy | timing | median time | requests/s | hit ratio |',
     '|---|---|---|---:|---:|---:|',
@@ -236,7 +237,7 @@ function replayMarkdown(json: ReplayJson): string {
     '',
     `### Sweep of ${SWEEP_SIZES.length} cache sizes`,
     '',
-    `\`--policy lru --cache-size ${SWEEP_SIZES.join(',')}\` on ${SWEEP_REQUESTS} requests from the trace cache: ${(json.sweepOne.medianWallMs / 1000).toFixed(2)} s with 1 worker, ${(json.sweepTwo.medianWallMs / 1000).toFixed(2)} s with 2, ratio ${sweepRatio.toFixed(2)}.`,
+    `\`--policy lru --cache-size ${SWEEP_SIZES.join(',')}\` on the same ${REQUESTS}-request Zipf trace, from the trace cache, the slower of ${SWEEP_RUNS} runs each: ${(json.sweepOne.medianWallMs / 1000).toFixed(2)} s with 1 worker (peak ${json.sweepOne.medianPeakMiB.toFixed(0)} MiB), ${(json.sweepTwo.medianWallMs / 1000).toFixed(2)} s with 2 (peak ${json.sweepTwo.medianPeakMiB.toFixed(0)} MiB), ratio ${sweepRatio.toFixed(2)}.`,
     '',
     '### Targets',
     '',
