@@ -1,27 +1,11 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createCli } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const peeking = join(root, 'test', 'fixtures', 'peeking-policy.ts');
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function runCli(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await createCli(argv, { stdout, stderr }).run();
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('check-policy command', () => {
   it('passes stride, one line per check', async () => {

@@ -1,28 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createCli } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 import { temporaryDirectory } from '../helpers.js';
 
 const dir = temporaryDirectory();
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function runCli(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await createCli(argv, { stdout, stderr }).run();
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('simulate command', () => {
   it('prints the table and writes the report', async () => {

@@ -1,26 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createCli } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 import { temporaryDirectory } from '../helpers.js';
 
 const dir = temporaryDirectory();
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function runCli(...argv: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await createCli(argv, { stdout, stderr }).run();
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 const trace = join(dir, 'mixed.csv');
 const out = join(dir, 'run.md');
