@@ -1,6 +1,6 @@
 import type { Trace } from '../trace/trace.js';
 
-/** What the cache did with one request. */
+/** Outcome of one request at the cache. */
 export const Outcome = {
   /** The key was resident. */
   Hit: 0,
@@ -29,7 +29,7 @@ export interface RequestEvent {
   isScored: boolean;
 }
 
-/** Where a policy puts the keys it wants prefetched after a request. */
+/** Destination of the keys a policy wants prefetched after a request. */
 export interface PrefetchSink {
   /**
    * Requests a prefetch of `keyId`. `confidence` in [0, 1] is optional and
@@ -38,7 +38,7 @@ export interface PrefetchSink {
   push(keyId: number, confidence?: number): void;
 }
 
-/** What a policy may see before the replay. */
+/** Inputs a policy may read before the replay. */
 export interface PrepareContext {
   /** The training part of the trace: requests [0, trainEnd). */
   readonly training: TrainingView;
