@@ -5,15 +5,14 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SimulatorError } from '../errors.js';
 import { POLICIES } from '../policies/registry.js';
-import { runCheckPolicy } from './check-policy-command.js';
 import { convertOptions, runConvert } from './convert-command.js';
 import { generateOptions, runGenerate } from './generate-command.js';
 import { inspectOptions, runInspect } from './inspect-command.js';
-import { runReport, type ReportArgs } from './report-command.js';
+import type { ReportArgs } from './report-command.js';
 import { runSimulate, type SimulateArgs } from './simulate-command.js';
 import { traceOptions } from './trace-options.js';
-import { runTrain, type TrainArgs } from './train-command.js';
-import { runValidate, type ValidateArgs } from './validate-command.js';
+import type { TrainArgs } from './train-command.js';
+import type { ValidateArgs } from './validate-command.js';
 
 /** Output streams of the CLI, injected so that tests capture them. */
 export interface CliIo {
@@ -58,6 +57,8 @@ export function createCli(argv: string[], io: CliIo) {
   };
   // yargs calls a command's handler before it reports unknown or missing
   // options, so handlers only choose the work; it runs once parsing passed.
+  // Commands that a replay never needs are imported when chosen: the
+  // report command's schema checker (Ajv) alone costs about 0.1 s to load.
   let chosen: (() => Promise<void>) | undefined;
   const choose = (work: () => Promise<void>) => {
     chosen = work;
@@ -83,7 +84,7 @@ export function createCli(argv: string[], io: CliIo) {
         .option('param', { type: 'string', array: true, default: [] as string[], describe: 'policy parameter, policy.key=value' })
         .option('seed', { type: 'number', default: 42, describe: 'seed of every replay' }),
       (args) => {
-        choose(() => runCheckPolicy(args as never, io));
+        choose(async () => (await import('./check-policy-command.js')).runCheckPolicy(args as never, io));
       })
     .command('train', 'train the lstm policy\'s model on the training part of a trace and save it for --model', (cli) =>
       traceOptions(cli)
@@ -94,7 +95,7 @@ export function createCli(argv: string[], io: CliIo) {
         .option('backend', { type: 'string', describe: 'TensorFlow.js backend to force (wasm, cpu, tensorflow)' })
         .option('progress', { type: 'boolean', describe: 'progress bar or status lines on stderr (default: a bar when stderr is a terminal)' }),
       (args) => {
-        choose(() => runTrain(args as unknown as TrainArgs, io));
+        choose(async () => (await import('./train-command.js')).runTrain(args as unknown as TrainArgs, io));
       })
     .command('validate', 'train the lstm on each generated pattern and report its accuracy beside the best possible and next-key', (cli) =>
       cli
@@ -105,14 +106,14 @@ export function createCli(argv: string[], io: CliIo) {
         .option('out', { type: 'string', default: 'reports/validate.md', describe: 'markdown report path' })
         .option('progress', { type: 'boolean', describe: 'status lines on stderr (default: on when stderr is a terminal)' }),
       (args) => {
-        choose(() => runValidate(args as unknown as ValidateArgs, io, ['simulate', ...argv].join(' ')));
+        choose(async () => (await import('./validate-command.js')).runValidate(args as unknown as ValidateArgs, io, ['simulate', ...argv].join(' ')));
       })
     .command('report <results>', 'render the markdown report and charts again from a report\'s JSON file', (cli) =>
       cli
         .positional('results', { type: 'string', demandOption: true, describe: 'the .json file written beside a report' })
         .option('out', { type: 'string', describe: 'markdown path (default: the JSON path with .md)' }),
       (args) => {
-        choose(() => runReport(args as unknown as ReportArgs, io));
+        choose(async () => (await import('./report-command.js')).runReport(args as unknown as ReportArgs, io));
       })
     .strict()
     .exitProcess(false)

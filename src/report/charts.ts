@@ -1,5 +1,4 @@
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { grouped } from './format.js';
 import type { ReportData } from './report-data.js';
 
@@ -171,6 +170,10 @@ function prefetchOutcomes(data: ReportData): TopLevelSpec | null {
  * Text widths are estimated, as no canvas library is installed.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: vega and vega-lite are some 200 modules that take
+  // about 0.2 s to load, which commands that draw no chart should not pay,
+  // and which a replay should not hold in memory while it runs.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
