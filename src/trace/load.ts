@@ -20,6 +20,11 @@ export interface LoadedTrace {
   cacheStatus: CacheStatus | 'off';
   /** Path of the cache entry, when the cache was used. */
   cacheEntry?: string;
+  /**
+   * SHA-256 of the file's bytes, when the cache knew or computed it, so a
+   * report need not read the file again to name it.
+   */
+  contentHash?: string;
   /** Reason the cache could not be written, if it could not. */
   cacheWarning?: string;
   /** Requests that `sortByTime` moved into time order (0 when not asked). */
@@ -47,6 +52,7 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
       trace: { ...cached.trace, source: path },
       cacheStatus: cached.status,
       cacheEntry: cached.entryPath,
+      ...(cached.contentHash === undefined ? {} : { contentHash: cached.contentHash }),
       ...(cached.warning === undefined ? {} : { cacheWarning: cached.warning }),
     };
   }

@@ -84,6 +84,8 @@ export interface CachedLoad {
   status: CacheStatus;
   /** Path of the entry file. */
   entryPath: string;
+  /** SHA-256 of the trace file's bytes, when it was known or computed. */
+  contentHash?: string;
   /** Reason the entry could not be written, for `unwritable`. */
   warning?: string;
 }
@@ -114,10 +116,11 @@ export async function loadThroughCache(
     wasStale ||= cached === 'damaged';
     const trace = await parse();
     const warning = await storeEntry(directory, entryPath, trace, identity.current, optionsKey);
-    if (warning !== undefined) return { trace, status: 'unwritable', entryPath, warning };
-    return { trace, status: wasStale ? 'stale' : 'stored', entryPath };
+    const { contentHash } = identity.current;
+    if (warning !== undefined) return { trace, status: 'unwritable', entryPath, contentHash, warning };
+    return { trace, status: wasStale ? 'stale' : 'stored', entryPath, contentHash };
   }
-  return { trace: cached, status: 'hit', entryPath };
+  return { trace: cached, status: 'hit', entryPath, contentHash: identity.current.contentHash };
 }
 
 function sha256(text: string): string {

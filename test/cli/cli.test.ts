@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +24,23 @@ describe('simulate command', () => {
     expect(report).toContain('- scored requests: 320');
     // Only the first scored request misses: warm-up issues no prefetches.
     expect(report).toMatch(/## Results at 2 objects\n\n\| metric \| lru \(baseline\) \| next-key \|\n.*\n\| hit ratio \| [0-9.]+ \| 0\.9969 \|/);
+  });
+
+  it('names the trace by the SHA-256 of its bytes with and without the trace cache', async () => {
+    const trace = join(dir, 'hashed.csv');
+    writeFileSync(trace, 'time,key\n1,a\n2,b\n3,a\n');
+    const expected = createHash('sha256').update(readFileSync(trace)).digest('hex');
+    const cacheDir = join(dir, 'hash-cache');
+    const hashOf = async (...flags: string[]) => {
+      const out = join(dir, 'hashed.md');
+      const result = await runCli('--trace', trace, '--train-fraction', '0', '--out', out, ...flags);
+      expect(result.code).toBe(0);
+      return JSON.parse(readFileSync(join(dir, 'hashed.json'), 'utf8')).reproducibility.traceSha256;
+    };
+    // Stored, then a hit (the hash comes from the cache's index), then uncached.
+    expect(await hashOf('--cache-dir', cacheDir)).toBe(expected);
+    expect(await hashOf('--cache-dir', cacheDir)).toBe(expected);
+    expect(await hashOf('--no-cache')).toBe(expected);
   });
 
   it('stops on a malformed row with file, line and value, exit 1, no report', async () => {
