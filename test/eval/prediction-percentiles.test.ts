@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { quantileSorted } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { predictionPercentiles } from '../../src/eval/prediction-percentiles.js';
 
@@ -9,6 +11,23 @@ describe('predictionPercentiles', () => {
     expect(result?.p95Ms).toBeCloseTo(4.8, 12);
     expect(result?.p99Ms).toBeCloseTo(4.96, 12);
     expect(result?.samples).toBe(5);
+  });
+
+  it('gives the percentiles of the fully sorted samples and leaves them in order', () => {
+    const samples = fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 1, maxLength: 200 });
+    fc.assert(
+      fc.property(samples, (list) => {
+        const given = Float64Array.from(list);
+        const sorted = [...given].sort((a, b) => a - b);
+        expect(predictionPercentiles(given)).toEqual({
+          p50Ms: quantileSorted(sorted, 0.5),
+          p95Ms: quantileSorted(sorted, 0.95),
+          p99Ms: quantileSorted(sorted, 0.99),
+          samples: list.length,
+        });
+        expect(Array.from(given)).toEqual(Array.from(Float64Array.from(list)));
+      }),
+    );
   });
 
   it('returns null without samples', () => {
