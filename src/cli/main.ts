@@ -57,8 +57,8 @@ export function createCli(argv: string[], io: CliIo) {
   };
   // yargs calls a command's handler before it reports unknown or missing
   // options, so handlers only choose the work; it runs once parsing passed.
-  // Commands that a replay never needs are imported when chosen: the
-  // report command's schema checker (Ajv) alone costs about 0.1 s to load.
+  // Commands that a replay never needs are imported when chosen, because
+  // the report command with its schema checker (Ajv) takes about 0.1 s to load.
   let chosen: (() => Promise<void>) | undefined;
   const choose = (work: () => Promise<void>) => {
     chosen = work;

@@ -26,7 +26,7 @@ describe('simulate command', () => {
     expect(report).toMatch(/## Results at 2 objects\n\n\| metric \| lru \(baseline\) \| next-key \|\n.*\n\| hit ratio \| [0-9.]+ \| 0\.9969 \|/);
   });
 
-  it('names the trace by the SHA-256 of its bytes with and without the trace cache', async () => {
+  it('reports the trace file SHA-256 with and without cache', async () => {
     const trace = join(dir, 'hashed.csv');
     writeFileSync(trace, 'time,key\n1,a\n2,b\n3,a\n');
     const expected = createHash('sha256').update(readFileSync(trace)).digest('hex');

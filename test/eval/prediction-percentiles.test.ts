@@ -13,19 +13,20 @@ describe('predictionPercentiles', () => {
     expect(result?.samples).toBe(5);
   });
 
-  it('gives the percentiles of the fully sorted samples and leaves them in order', () => {
+  it('matches percentiles of the sorted samples', () => {
     const samples = fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 1, maxLength: 200 });
     fc.assert(
       fc.property(samples, (list) => {
-        const given = Float64Array.from(list);
-        const sorted = [...given].sort((a, b) => a - b);
-        expect(predictionPercentiles(given)).toEqual({
+        const samplesMs = Float64Array.from(list);
+        const sorted = [...samplesMs].sort((a, b) => a - b);
+        expect(predictionPercentiles(samplesMs)).toEqual({
           p50Ms: quantileSorted(sorted, 0.5),
           p95Ms: quantileSorted(sorted, 0.95),
           p99Ms: quantileSorted(sorted, 0.99),
           samples: list.length,
         });
-        expect(Array.from(given)).toEqual(Array.from(Float64Array.from(list)));
+        // The samples keep their order.
+        expect(Array.from(samplesMs)).toEqual(list);
       }),
     );
   });
