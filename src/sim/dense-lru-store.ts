@@ -24,9 +24,9 @@ export class DenseLruStore implements Store {
   readonly #keyOf: Int32Array;
   /** Size in bytes of each slot's object, as last set. */
   readonly #sizes: Float64Array;
-  /** Next less recently used slot; `#older[0]` is the most recent. */
+  /** Next less recently used slot. `#older[0]` is the most recent slot. */
   readonly #older: Int32Array;
-  /** Next more recently used slot; `#newer[0]` is the least recent. */
+  /** Next more recently used slot. `#newer[0]` is the least recent slot. */
   readonly #newer: Int32Array;
   /** Slots freed by removal, reused before fresh ones. */
   readonly #freeSlots: Int32Array;
@@ -107,8 +107,9 @@ export class DenseLruStore implements Store {
       this.#used -= this.#chargeOf(this.#sizes[slot]);
       this.#count--;
     }
-    // The key is most recent, so when it is resident it is evicted last,
-    // and the loop stops before: with nothing else resident, #used is 0.
+    // A resident key is now the most recent, so it would be evicted last.
+    // The loop never gets to it, because with nothing else resident #used
+    // is 0 and any admitted charge fits.
     while (this.#used + charge > this.#limit) this.#evictLeastRecent();
     if (slot === 0) {
       slot = this.#takeSlot();
@@ -150,9 +151,9 @@ export class DenseLruStore implements Store {
   }
 
   /**
-   * Capacity an object takes: 1 in object mode; its size in byte mode, but
-   * at least 1, because `lru-cache` charges a zero-byte object 1 byte and
-   * this store must match it. TODO: exact accounting of zero-size objects.
+   * Capacity an object takes: 1 in object mode, and its size in byte mode.
+   * A zero-byte object is charged 1 byte, as `lru-cache` charges it, so
+   * that both stores agree. TODO: exact accounting of zero-size objects.
    */
   #chargeOf(sizeBytes: number): number {
     if (!this.#isByteMode) return 1;

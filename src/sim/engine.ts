@@ -162,9 +162,10 @@ export class ReplayEngine implements PrefetchSink {
     this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
     this.#store = this.#createStore();
     const keySpace = trace.keys.length;
-    // Filled arrays cost resident memory from the start (20 MB at a
-    // million keys), so the no-prefetch loops, which never read them, get
-    // empty ones; the zero-filled ones cost nothing until written.
+    // Arrays filled with a non-zero value take resident memory at once
+    // (20 MB at a million keys), so the no-prefetch loops, which never
+    // read them, get empty ones. Zero-filled arrays cost nothing until
+    // written.
     const inFlightKeySpace = this.#isWithoutPrefetching ? 0 : keySpace;
     this.#inFlightUntil = new Float64Array(inFlightKeySpace).fill(NOT_IN_FLIGHT);
     this.#waits = new WaitRecorder(inFlightKeySpace);
@@ -197,7 +198,8 @@ export class ReplayEngine implements PrefetchSink {
     const { scoredStart } = this.#options;
     const scoredCount = Math.max(0, trace.length - scoredStart);
     const outcomes = new Uint8Array(scoredCount);
-    // All zeros without prefetching; never written, its pages stay unmapped.
+    // All zeros without prefetching. It is never written then, so it takes
+    // almost no resident memory.
     const issuedPerRequest = new Uint32Array(scoredCount);
     if (this.#isWithoutPrefetching) {
       const started = performance.now();
@@ -276,7 +278,7 @@ export class ReplayEngine implements PrefetchSink {
    * run in separate loops, so neither tests per request whether it is
    * scored. The store counts evictions and peak occupancy itself, and a
    * resident key's stored size is the size of its latest request, so one
-   * `sizeOf` call tells hit, miss and resize apart.
+   * `sizeOf` call distinguishes hit, miss and resize.
    */
   #replayDense(store: DenseLruStore, outcomes: Uint8Array): void {
     const { keyIds, sizes, length } = this.#trace;

@@ -191,8 +191,8 @@ describe('simulate with the dense and the lru-cache store', () => {
 });
 
 /**
- * Records the evictions it is told of and, when `seed` is given, pushes 0
- * to 2 random keys after each request from a seeded LCG.
+ * Records each eviction the engine reports and, when `seed` is given,
+ * pushes 0 to 2 random keys after each request from a seeded LCG.
  */
 class EvictionRecorder implements Policy {
   readonly label = 'eviction-recorder';
@@ -221,7 +221,7 @@ class EvictionRecorder implements Policy {
 }
 
 describe('ReplayEngine with the dense and the lru-cache store', () => {
-  it('tells a policy of the same evictions in the same order', () => {
+  it('reports the same evictions in order', () => {
     fc.assert(
       fc.property(
         arbitraryTrace,
