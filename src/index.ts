@@ -35,6 +35,7 @@ export {
   type TraceReadStats,
 } from './trace/trace.js';
 export { formatCapacity, type Capacity } from './sim/cache.js';
+export type { LruStoreKind } from './sim/engine.js';
 export type { ReplayCounters } from './sim/metrics.js';
 export {
   Outcome,

@@ -6,7 +6,7 @@ import type { Policy, PolicyReport } from './policies/policy.js';
 import type { PolicyEntry, RunSettings } from './policies/registry-types.js';
 import { precomputePredictions } from './sim/batch.js';
 import type { Capacity } from './sim/cache.js';
-import { ReplayEngine } from './sim/engine.js';
+import { ReplayEngine, type LruStoreKind } from './sim/engine.js';
 import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
 import { readTrace, type ReadTraceOptions } from './trace/read.js';
@@ -36,6 +36,11 @@ export interface SimulateOptions {
   predictionLatency?: number | 'measured';
   /** Most backend fetches in flight at once. Default unbounded. */
   backendConcurrency?: number;
+  /**
+   * LRU implementation: `dense` (typed arrays, the fast path) or
+   * `lru-cache` (the reference). Both give the same results. Default `dense`.
+   */
+  lruStore?: LruStoreKind;
   settings?: Partial<RunSettings>;
   /** Status lines (training progress, phases); quiet by default. */
   log?: (message: string) => void;
@@ -165,6 +170,7 @@ function replay(
   const engine = new ReplayEngine(trace, policy, {
     capacity,
     eviction: entry.eviction,
+    lruStore: options.lruStore,
     scoredStart: trainEnd,
     fetchLatency: options.fetchLatency,
     latencySeed: options.settings?.seed,

@@ -36,6 +36,8 @@ export function capacityLimit(capacity: Capacity): number {
 /**
  * LRU cache of key ids over `lru-cache`. The stored value is the object's
  * size in bytes. `onEvict` is called for every key removed to make room.
+ * The engine replays on `DenseLruStore` by default; this store is the
+ * reference that the tests compare it with.
  */
 export class LruStore implements Store {
   readonly #cache: LRUCache<number, number>;

@@ -9,6 +9,7 @@ import {
 } from '../policies/policy.js';
 import { BeladyStore } from './belady-store.js';
 import { LruStore, type Capacity, type Store } from './cache.js';
+import { DenseLruStore } from './dense-lru-store.js';
 import { FetchQueue } from './event-queue.js';
 import { latencySource, type LatencySource, type LatencySpec } from './latency.js';
 import { emptyCounters, type ReplayCounters } from './metrics.js';
@@ -18,11 +19,20 @@ import { WaitRecorder } from './wait-recorder.js';
 /** Eviction rule of the cache: LRU, or Belady's OPT as a bound. */
 export type Eviction = 'lru' | 'belady';
 
+/**
+ * Implementation of the LRU cache: `dense` is `DenseLruStore` over typed
+ * arrays, `lru-cache` is `LruStore`, the simple reference that tests
+ * compare `dense` with. Both give the same results.
+ */
+export type LruStoreKind = 'dense' | 'lru-cache';
+
 /** Settings of one replay. */
 export interface ReplayOptions {
   capacity: Capacity;
   /** Eviction rule. Default `lru`. */
   eviction?: Eviction;
+  /** LRU implementation, when `eviction` is `lru`. Default `dense`. */
+  lruStore?: LruStoreKind;
   /** First scored request; earlier ones warm the cache and are not counted. */
   scoredStart: number;
   /** Fetch latency model, in trace time units. Default: fixed 0. */
@@ -115,6 +125,12 @@ export class ReplayEngine implements PrefetchSink {
    */
   readonly #isInstant: boolean;
   readonly #hasRequestHook: boolean;
+  /**
+   * True when the policy never prefetches and fetches land at once: `run`
+   * then takes a loop that has no fetch in flight, so the per-key arrays
+   * of in-flight state are left empty.
+   */
+  readonly #isWithoutPrefetching: boolean;
   readonly #event: RequestEvent = {
     index: 0,
     keyId: 0,
@@ -128,23 +144,11 @@ export class ReplayEngine implements PrefetchSink {
     this.#trace = trace;
     this.#policy = policy;
     this.#options = options;
-    const keySpace = trace.keys.length;
-    this.#inFlightUntil = new Float64Array(keySpace).fill(NOT_IN_FLIGHT);
-    this.#inFlightPrefetch = new Uint8Array(keySpace);
-    this.#prefetchedUnused = new Uint8Array(keySpace);
-    this.#lastSizeBytes = new Float64Array(keySpace).fill(NaN);
-    this.#isSizeEstimated = new Uint8Array(keySpace);
     this.#latency = latencySource(
       options.fetchLatency ?? { kind: 'fixed', value: 0 },
       options.latencySeed ?? 1,
     );
     this.#pending = new PendingFetches(options.backendConcurrency ?? Infinity);
-    this.#waits = new WaitRecorder(keySpace);
-    const onEvict = (keyId: number, sizeBytes: number) => this.#onEvict(keyId, sizeBytes);
-    this.#store =
-      options.eviction === 'belady'
-        ? new BeladyStore(trace, options.capacity, onEvict)
-        : new LruStore(options.capacity, onEvict);
     this.#isMeasuringEveryCall = options.predictionLatency === 'measured';
     if (typeof options.predictionLatency === 'number') {
       this.#predictionDelay = options.predictionLatency;
@@ -155,33 +159,67 @@ export class ReplayEngine implements PrefetchSink {
       !this.#isMeasuringEveryCall &&
       (options.backendConcurrency ?? Infinity) === Infinity;
     this.#hasRequestHook = typeof policy.onRequest === 'function';
+    this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
+    this.#store = this.#createStore();
+    const keySpace = trace.keys.length;
+    // Arrays filled with a non-zero value take resident memory at once
+    // (20 MB at a million keys), so the no-prefetch loops, which never
+    // read them, get empty ones. Zero-filled arrays cost nothing until
+    // written.
+    const inFlightKeySpace = this.#isWithoutPrefetching ? 0 : keySpace;
+    this.#inFlightUntil = new Float64Array(inFlightKeySpace).fill(NOT_IN_FLIGHT);
+    this.#waits = new WaitRecorder(inFlightKeySpace);
+    this.#inFlightPrefetch = new Uint8Array(keySpace);
+    this.#prefetchedUnused = new Uint8Array(keySpace);
+    const sizeKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
+    this.#lastSizeBytes = new Float64Array(sizeKeySpace).fill(NaN);
+    this.#isSizeEstimated = new Uint8Array(keySpace);
+  }
+
+  /**
+   * The cache of the replay. A dense store in the no-prefetch loop counts
+   * its own evictions, so its callback only forwards them to the policy.
+   */
+  #createStore(): Store {
+    const { capacity, eviction, lruStore } = this.#options;
+    const onEvict = (keyId: number, sizeBytes: number) => this.#onEvict(keyId, sizeBytes);
+    if (eviction === 'belady') return new BeladyStore(this.#trace, capacity, onEvict);
+    if (lruStore === 'lru-cache') return new LruStore(capacity, onEvict);
+    const keySpace = this.#trace.keys.length;
+    if (!this.#isWithoutPrefetching) return new DenseLruStore(capacity, keySpace, onEvict);
+    const policy = this.#policy;
+    const forward = policy.onEvict === undefined ? undefined : (keyId: number) => policy.onEvict!(keyId);
+    return new DenseLruStore(capacity, keySpace, forward);
   }
 
   /** Runs the replay once; an engine is not reusable. */
   run(): ReplayResult {
     const trace = this.#trace;
     const { scoredStart } = this.#options;
-    const sampleEvery = this.#isMeasuringEveryCall
-      ? 1
-      : (this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY);
     const scoredCount = Math.max(0, trace.length - scoredStart);
     const outcomes = new Uint8Array(scoredCount);
+    // All zeros without prefetching. It is never written then, so it takes
+    // almost no resident memory.
     const issuedPerRequest = new Uint32Array(scoredCount);
-    const samples = new Float64Array(Math.ceil(scoredCount / sampleEvery));
-    let sampleCount = 0;
-    const batchMs = this.#policy.report?.().predictionMsPerRequest ?? 0;
-    const started = performance.now();
-    if (this.#isInstant && !this.#hasRequestHook) {
+    if (this.#isWithoutPrefetching) {
+      const started = performance.now();
       this.#replayWithoutPrefetching(outcomes);
       return {
         counters: this.#counters,
         outcomes,
         issuedPrefetchesPerRequest: issuedPerRequest,
-        waitLatencies: this.#waits.values(),
-        onRequestMs: samples.slice(0, 0),
+        waitLatencies: new Float64Array(0),
+        onRequestMs: new Float64Array(0),
         replayMs: performance.now() - started,
       };
     }
+    const sampleEvery = this.#isMeasuringEveryCall
+      ? 1
+      : (this.#options.timingSampleEvery ?? DEFAULT_TIMING_SAMPLE_EVERY);
+    const samples = new Float64Array(Math.ceil(scoredCount / sampleEvery));
+    let sampleCount = 0;
+    const batchMs = this.#policy.report?.().predictionMsPerRequest ?? 0;
+    const started = performance.now();
     for (let i = 0; i < trace.length; i++) {
       this.#requestIndex = i;
       this.#isScored = i >= scoredStart;
@@ -230,10 +268,72 @@ export class ReplayEngine implements PrefetchSink {
    * counters kept in locals.
    */
   #replayWithoutPrefetching(outcomes: Uint8Array): void {
+    const store = this.#store;
+    if (store instanceof DenseLruStore) this.#replayDense(store, outcomes);
+    else this.#replayAnyStore(store, outcomes);
+  }
+
+  /**
+   * The no-prefetch loop over a dense store. Warm-up and scored requests
+   * run in separate loops, so neither tests per request whether it is
+   * scored. The store counts evictions and peak occupancy itself, and a
+   * resident key's stored size is the size of its latest request, so one
+   * `sizeOf` call distinguishes hit, miss and resize.
+   */
+  #replayDense(store: DenseLruStore, outcomes: Uint8Array): void {
+    const { keyIds, sizes, length } = this.#trace;
+    const scoredStart = Math.min(this.#options.scoredStart, length);
+    for (let i = 0; i < scoredStart; i++) {
+      const sizeBytes = sizes[i];
+      if (store.sizeOf(keyIds[i]) !== sizeBytes) store.set(keyIds[i], sizeBytes);
+    }
+    const evictionsBefore = store.evictions;
+    let misses = 0;
+    let resized = 0;
+    let notAdmitted = 0;
+    let requestedBytes = 0;
+    let hitBytes = 0;
+    let fetchedBytes = 0;
+    for (let i = scoredStart; i < length; i++) {
+      const keyId = keyIds[i];
+      const sizeBytes = sizes[i];
+      requestedBytes += sizeBytes;
+      const storedSize = store.sizeOf(keyId);
+      if (storedSize === sizeBytes) {
+        hitBytes += sizeBytes;
+        continue;
+      }
+      if (storedSize < 0) {
+        outcomes[i - scoredStart] = Outcome.Miss;
+        misses++;
+        fetchedBytes += sizeBytes;
+      } else {
+        hitBytes += sizeBytes;
+        resized++;
+      }
+      if (!store.set(keyId, sizeBytes)) notAdmitted++;
+    }
+    const counters = this.#counters;
+    const scored = length - scoredStart;
+    counters.requests += scored;
+    counters.hits += scored - misses;
+    counters.misses += misses;
+    counters.fetches += misses;
+    counters.requestedBytes += requestedBytes;
+    counters.hitBytes += hitBytes;
+    counters.fetchedBytes += fetchedBytes;
+    counters.resizedObjects += resized;
+    counters.notAdmitted += notAdmitted;
+    counters.evictions += store.evictions - evictionsBefore;
+    counters.maxOccupancy = Math.max(counters.maxOccupancy, store.peakOccupancy);
+    counters.finalOccupancy = store.occupancy;
+  }
+
+  /** The no-prefetch loop over any store, through the `Store` interface. */
+  #replayAnyStore(store: Store, outcomes: Uint8Array): void {
     const trace = this.#trace;
     const { keyIds, sizes, times } = trace;
     const scoredStart = this.#options.scoredStart;
-    const store = this.#store;
     const lastSizeBytes = this.#lastSizeBytes;
     const counters = this.#counters;
     let clock = this.#clock;
