@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Trace } from '../trace/trace.js';
+import { distinctKeys, type Trace } from '../trace/trace.js';
 import {
   Outcome,
   type OutcomeCode,
@@ -128,7 +128,7 @@ export class ReplayEngine implements PrefetchSink {
     this.#trace = trace;
     this.#policy = policy;
     this.#options = options;
-    const keySpace = trace.keys.length;
+    const keySpace = distinctKeys(trace);
     this.#inFlightUntil = new Float64Array(keySpace).fill(NOT_IN_FLIGHT);
     this.#inFlightPrefetch = new Uint8Array(keySpace);
     this.#prefetchedUnused = new Uint8Array(keySpace);
