@@ -72,7 +72,7 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   }, workers).finally(progress.done);
   const data = buildReportData(result, evaluate(result, evalOptions), {
     command,
-    traceSha256: await sha256OfFile(args.trace),
+    traceSha256: loaded.sourceSha256 ?? await sha256OfFile(args.trace),
     machine: machineFacts(),
   });
 

@@ -146,7 +146,7 @@ function drain(
  * worker. Readers and the trace cache allocate them there already, so
  * usually nothing is copied; columns of other traces are copied once.
  */
-function sharedTrace(trace: Trace): SharedTrace {
+export function sharedTrace(trace: Trace): SharedTrace {
   return {
     fields: {
       ...fieldsOf(trace),

@@ -23,6 +23,12 @@ export interface LoadedTrace {
   cacheEntry?: string;
   /** Reason the cache could not be written, if it could not. */
   cacheWarning?: string;
+  /**
+   * SHA-256 (hex) of the trace file's bytes as stored, when the cache was
+   * used: it hashes the file or remembers the hash (see `loadThroughCache`),
+   * so a caller need not read the file again to name it.
+   */
+  sourceSha256?: string;
   /** Requests that `sortByTime` moved into time order (0 when not asked). */
   sortedBackwardTimestamps: number;
 }
@@ -48,6 +54,7 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
       trace: withFields(cached.trace, { source: path }),
       cacheStatus: cached.status,
       cacheEntry: cached.entryPath,
+      ...(cached.contentHash === undefined ? {} : { sourceSha256: cached.contentHash }),
       ...(cached.warning === undefined ? {} : { cacheWarning: cached.warning }),
     };
   }

@@ -102,6 +102,12 @@ interface EntryMeta {
 export interface CachedLoad {
   trace: Trace;
   status: CacheStatus;
+  /**
+   * SHA-256 (hex) of the trace file's bytes: hashed in this load, or
+   * remembered by the index while the file's size, mtime, ctime, inode and
+   * device are unchanged. Absent when the cache was not used at all.
+   */
+  contentHash?: string;
   /** Path of the entry file. */
   entryPath: string;
   /** Reason the entry could not be written, for `unwritable`. */
@@ -124,7 +130,8 @@ export async function loadThroughCache(
     return { trace, status: 'unwritable', entryPath: '', warning: 'the trace cache needs a little-endian machine' };
   }
   const identity = await currentIdentity(directory, path);
-  const entryPath = entryPathFor(directory, identity.current.contentHash, optionsKey);
+  const contentHash = identity.current.contentHash;
+  const entryPath = entryPathFor(directory, contentHash, optionsKey);
   let wasStale = identity.previousHash !== undefined && identity.previousHash !== identity.current.contentHash;
   if (wasStale) {
     await rm(entryPathFor(directory, identity.previousHash!, optionsKey), { force: true });
@@ -134,10 +141,10 @@ export async function loadThroughCache(
     wasStale ||= cached === 'damaged';
     const trace = await parse();
     const warning = await storeEntry(directory, entryPath, trace, identity.current, optionsKey);
-    if (warning !== undefined) return { trace, status: 'unwritable', entryPath, warning };
-    return { trace, status: wasStale ? 'stale' : 'stored', entryPath };
+    if (warning !== undefined) return { trace, status: 'unwritable', entryPath, contentHash, warning };
+    return { trace, status: wasStale ? 'stale' : 'stored', entryPath, contentHash };
   }
-  return { trace: cached, status: 'hit', entryPath };
+  return { trace: cached, status: 'hit', entryPath, contentHash };
 }
 
 function sha256(text: string): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +111,17 @@ describe('trace cache', () => {
     const second = await loadTrace(path, { cacheDirectory });
     expect(second.cacheStatus).toBe('stale');
     expect(second.trace.keys).toEqual(['c', 'd']);
+  });
+
+  it('returns the SHA-256 of the file on store and on hit', async () => {
+    const cacheDirectory = join(dir, 'cache-sha');
+    const path = file('sha.csv', 'key\na\nb\n');
+    const expected = createHash('sha256').update(readFileSync(path)).digest('hex');
+    const first = await loadTrace(path, { cacheDirectory });
+    const second = await loadTrace(path, { cacheDirectory });
+    expect(first.sourceSha256).toBe(expected);
+    expect(second.cacheStatus).toBe('hit');
+    expect(second.sourceSha256).toBe(expected);
   });
 
   it('keys entries by content, not by path', async () => {
