@@ -1,5 +1,5 @@
 /**
- * Storage of the trace's columns: the narrowest typed array that holds
+ * Storage of the trace's columns: the narrowest typed array that stores
  * every value exactly, allocated in shared memory so that worker threads
  * read the same columns without a copy.
  */
@@ -14,7 +14,7 @@ export type ColumnType<T> = {
 
 /**
  * Element types of the sizes column, narrowest first, each with the
- * largest whole number it holds. A size that fits none is kept as a
+ * largest whole number it stores. A size that fits none is kept as a
  * `Float64Array` element.
  */
 export const SIZE_TYPES = [
@@ -41,7 +41,7 @@ export function isWholeUint32(value: number): boolean {
 }
 
 /**
- * Returns the index into `SIZE_TYPES` of the narrowest type that holds
+ * Returns the index into `SIZE_TYPES` of the narrowest type that stores
  * `value` exactly, or `SIZE_TYPES.length` when only a `Float64Array` does.
  */
 export function sizeTypeIndex(value: number): number {

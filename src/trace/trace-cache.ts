@@ -21,8 +21,8 @@
  * a u32 metadata length, the metadata as JSON, then the parts at 8-byte
  * aligned offsets: times, sizes, key ids (u32), ops (u8) and the key table
  * (see `KeyTable`: decimal values, or u32 text ends and the UTF-8 text).
- * Times and sizes are stored in the column type the trace holds them in,
- * which the metadata names. Times that are the request index and sizes
+ * Times and sizes are stored in the column type of the trace, which the
+ * metadata names. Times that are the request index and sizes
  * that are all equal are not stored but filled in on loading. Loading
  * reads the file once into shared memory and makes every stored part a
  * view of that buffer, so worker threads can share the loaded trace.
@@ -300,7 +300,7 @@ function indexTimes(length: number): Uint32Array {
   return times;
 }
 
-/** A sizes column of `length` copies of `size`, in the narrowest exact type. */
+/** Makes a sizes column of `length` copies of `size`, in the narrowest exact type. */
 function constantSizes(length: number, size: number): SizeColumn {
   const type = SIZE_TYPES[sizeTypeIndex(size)];
   return sharedColumn<SizeColumn>(type === undefined ? Float64Array : type.Type, length).fill(size);
@@ -316,6 +316,11 @@ function hasIndexTimes(times: TimeColumn): boolean {
 function constantOf(sizes: SizeColumn): number | null {
   for (let i = 1; i < sizes.length; i++) if (sizes[i] !== sizes[0]) return null;
   return sizes.length === 0 ? null : sizes[0];
+}
+
+function keyFormOf(table: KeyTable): EntryMeta['keys'] {
+  if (table.kind === 'text') return 'text';
+  return table.values instanceof Uint32Array ? 'decimal-u32' : 'decimal-f64';
 }
 
 function elementName(column: TimeColumn | SizeColumn): ElementName {
@@ -366,7 +371,7 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
     times: hasIndexTimes(trace.times) ? 'index' : elementName(trace.times) === 'u32' ? 'u32' : 'f64',
     sizes: elementName(trace.sizes),
     constantSize: constantOf(trace.sizes),
-    keys: table.kind === 'text' ? 'text' : table.values instanceof Uint32Array ? 'decimal-u32' : 'decimal-f64',
+    keys: keyFormOf(table),
     keyCount: keyCountOf(table),
     keyTextBytes: table.kind === 'text' ? table.bytes.length : 0,
   };

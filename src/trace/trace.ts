@@ -30,7 +30,7 @@ export interface Trace {
   /**
    * Object size in bytes (1 when the format has no size), in the narrowest
    * of `Uint8Array`, `Uint16Array`, `Uint32Array` and `Float64Array` that
-   * holds every size exactly.
+   * stores every size exactly.
    */
   readonly sizes: SizeColumn;
   /** Operation code of each request (see `Op`). */
@@ -122,8 +122,8 @@ interface Chunk {
  * it as `capacityHint`: when the estimate is not too low, the first chunk
  * is the whole trace and `build` hands out views of it without any copy.
  *
- * Times start in a `Uint32Array` and sizes in a `Uint8Array`; the first
- * value that such a column cannot hold exactly converts that column of
+ * Times start in a `Uint32Array` and sizes in a `Uint8Array`. The first
+ * value that such a column cannot store exactly converts that column of
  * every chunk to the next wider type (see `Trace.times`, `Trace.sizes`).
  */
 export class TraceBuilder {
@@ -140,7 +140,7 @@ export class TraceBuilder {
   #isTimeWide = false;
   /** Index into `SIZE_TYPES` of the sizes column's type; its length means f64. */
   #sizeType = 0;
-  /** Largest whole size that the sizes column holds while not f64. */
+  /** Largest whole size that the sizes column stores while not f64. */
   #sizeMax: number = SIZE_TYPES[0].max;
   readonly stats: TraceReadStats = emptyReadStats();
 
