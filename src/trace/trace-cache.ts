@@ -19,7 +19,8 @@
  *
  * Entry layout, little-endian: the magic `SIMTRACE`, a u32 layout version,
  * a u32 metadata length, the metadata as JSON, then the parts at 8-byte
- * aligned offsets: times, sizes, key ids (u32), ops (u8) and the key table
+ * aligned offsets: times, sizes, key ids (u32), ops (u8, not stored when
+ * every request is a read) and the key table
  * (see `KeyTable`: decimal values, or u32 text ends and the UTF-8 text).
  * Times and sizes are stored in the column type of the trace, which the
  * metadata names. Times that are the request index and sizes
@@ -35,7 +36,7 @@ import { join } from 'node:path';
 import { streamFileAtomic, writeFileAtomic } from '../atomic-write.js';
 import { sharedColumn, SIZE_TYPES, sizeTypeIndex, type ColumnType } from './columns.js';
 import { keyCountOf, keyTableFor, withKeyTable, type KeyTable } from './key-table.js';
-import type { SizeColumn, TimeColumn, Trace, TraceReadStats } from './trace.js';
+import { Op, type SizeColumn, type TimeColumn, type Trace, type TraceReadStats } from './trace.js';
 
 /**
  * Version of the readers' output and of the entry layout. Bump it when a
@@ -92,6 +93,8 @@ interface EntryMeta {
   sizes: ElementName;
   /** The one size of every request, when all are equal; that column is then not stored. */
   constantSize: number | null;
+  /** True when every op is a read; the ops column is then not stored. */
+  isAllRead: boolean;
   /** Form of the key table: decimal values (u32 or f64), or UTF-8 text. */
   keys: 'decimal-u32' | 'decimal-f64' | 'text';
   keyCount: number;
@@ -222,7 +225,7 @@ function layout(metaBytes: number, meta: EntryMeta) {
   const sizes = align8(times + timeBytes);
   const keyIds = align8(sizes + sizeBytes);
   const ops = keyIds + n * 4;
-  const keys = align8(ops + n);
+  const keys = align8(ops + (meta.isAllRead ? 0 : n));
   const keyText = keys + meta.keyCount * keyBytes;
   const total = keyText + (meta.keys === 'text' ? meta.keyTextBytes : 0);
   return { times, sizes, keyIds, ops, keys, keyText, total };
@@ -281,7 +284,8 @@ function decodeEntry(bytes: Uint8Array, contentHash: string, optionsKey: string)
     times: meta.times === 'index' ? indexTimes(n) : view<TimeColumn>(ELEMENT_TYPES[meta.times] as ColumnType<TimeColumn>, at.times, n),
     sizes: meta.constantSize === null ? view(ELEMENT_TYPES[meta.sizes], at.sizes, n) : constantSizes(n, meta.constantSize),
     keyIds: view(Uint32Array, at.keyIds, n),
-    ops: view(Uint8Array, at.ops, n),
+    // A zeroed column that is never written costs no resident memory.
+    ops: meta.isAllRead ? sharedColumn(Uint8Array, n) : view(Uint8Array, at.ops, n),
     source: meta.source,
     timeUnit: meta.timeUnit,
     ...(meta.timeOrigin === undefined ? {} : { timeOrigin: meta.timeOrigin }),
@@ -371,6 +375,7 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
     times: hasIndexTimes(trace.times) ? 'index' : elementName(trace.times) === 'u32' ? 'u32' : 'f64',
     sizes: elementName(trace.sizes),
     constantSize: constantOf(trace.sizes),
+    isAllRead: trace.ops.every((op) => op === Op.Read),
     keys: keyFormOf(table),
     keyCount: keyCountOf(table),
     keyTextBytes: table.kind === 'text' ? table.bytes.length : 0,
@@ -393,7 +398,7 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
   if (meta.times !== 'index') put(at.times, trace.times);
   if (meta.constantSize === null) put(at.sizes, trace.sizes);
   put(at.keyIds, trace.keyIds);
-  put(at.ops, trace.ops);
+  if (!meta.isAllRead) put(at.ops, trace.ops);
   put(at.keys, keyParts[0]);
   if (keyParts.length > 1) put(at.keyText, keyParts[1]);
   return parts;

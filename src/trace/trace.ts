@@ -192,7 +192,9 @@ export class TraceBuilder {
     chunk.times[i] = time;
     chunk.keyIds[i] = keyId;
     chunk.sizes[i] = sizeBytes;
-    chunk.ops[i] = op;
+    // Chunks start zeroed, which is Op.Read, and a page that is never
+    // written never becomes resident: the ops of an all-read trace are free.
+    if (op !== Op.Read) chunk.ops[i] = op;
     this.#length++;
   }
 

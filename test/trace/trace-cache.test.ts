@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keyTableFor } from '../../src/trace/key-table.js';
 import { loadTrace } from '../../src/trace/load.js';
-import type { Trace } from '../../src/trace/trace.js';
+import { Op, type Trace } from '../../src/trace/trace.js';
 import { temporaryDirectory } from '../helpers.js';
 
 const dir = temporaryDirectory();
@@ -70,6 +70,17 @@ describe('trace cache', () => {
     expect(keyTableFor(loaded.trace).kind).toBe(keyForm);
     expect(requestsOf(loaded.trace)).toEqual(requestsOf(parsed));
     expect(loaded.trace.keys).toEqual(parsed.keys);
+  });
+
+  it('round-trips ops other than read', async () => {
+    const cacheDirectory = join(dir, 'cache-ops');
+    const path = file('ops.csv', 'time,key,op\n1,a,read\n2,a,write\n3,b,read\n');
+    const parsed = (await loadTrace(path)).trace;
+    await loadTrace(path, { cacheDirectory });
+    const loaded = await loadTrace(path, { cacheDirectory });
+    expect(loaded.cacheStatus).toBe('hit');
+    expect(Array.from(parsed.ops)).toEqual([Op.Read, Op.Write, Op.Read]);
+    expect(Array.from(loaded.trace.ops)).toEqual(Array.from(parsed.ops));
   });
 
   it('loads columns as views of one shared buffer', async () => {
