@@ -10,7 +10,7 @@ import { ReplayEngine, type LruStoreKind } from './sim/engine.js';
 import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
 import { readTrace, type ReadTraceOptions } from './trace/read.js';
-import type { Trace } from './trace/trace.js';
+import { distinctKeys, type Trace } from './trace/trace.js';
 
 /** Inputs of one simulation: one trace, several policies and capacities. */
 export interface SimulateOptions {
@@ -221,7 +221,7 @@ function summarise(trace: Trace, trainEnd: number): TraceSummary {
   return {
     source: trace.source,
     requests: trace.length,
-    distinctKeys: trace.keys.length,
+    distinctKeys: distinctKeys(trace),
     trainEnd,
     scoredRequests: trace.length - trainEnd,
     timeUnit: trace.timeUnit,

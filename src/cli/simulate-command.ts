@@ -16,6 +16,7 @@ import type { CliIo } from './main.js';
 import { progressLog } from './progress-bar.js';
 import { cacheLine, loadOptionsOf, loadTraceForCli, type TraceArgs } from './trace-options.js';
 import { readNumericColumn } from '../trace/column.js';
+import { distinctKeys } from '../trace/trace.js';
 
 /** Parsed options of the main command, as yargs returns them. */
 export interface SimulateArgs extends EvalArgs, TraceArgs {
@@ -84,7 +85,7 @@ async function loadAndReplay(
     trace,
     policies,
     params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
-    capacities: capacitySpecs.map((spec) => resolveCapacity(spec, trace.keys.length)),
+    capacities: capacitySpecs.map((spec) => resolveCapacity(spec, distinctKeys(trace))),
     trainFraction: args.trainFraction,
     fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
     predictionLatency:

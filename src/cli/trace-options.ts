@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { BadOptionError } from '../errors.js';
+import { withFields } from '../trace/key-table.js';
 import { DEFAULT_CACHE_DIRECTORY, loadTrace, type LoadedTrace, type LoadTraceOptions } from '../trace/load.js';
 import { TRACE_FORMATS, type TraceFormat } from '../trace/read.js';
 import { TIME_UNITS } from '../sim/latency.js';
@@ -88,7 +89,7 @@ function cacheDirectoryOf(args: TraceArgs): string {
 export async function loadTraceForCli(args: TraceArgs, io: CliIo): Promise<LoadedTrace> {
   const loaded = await loadTrace(args.trace, loadOptionsOf(args));
   if (args.timeUnit !== undefined) {
-    loaded.trace = { ...loaded.trace, timeUnit: args.timeUnit };
+    loaded.trace = withFields(loaded.trace, { timeUnit: args.timeUnit });
   }
   for (const warning of traceWarnings(loaded)) io.stderr.write(`simulate: warning: ${warning}\n`);
   return loaded;

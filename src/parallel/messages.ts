@@ -1,11 +1,19 @@
 import type { PolicyRun, SimulateOptions } from '../simulate.js';
+import type { KeyTable } from '../trace/key-table.js';
 import type { Trace } from '../trace/trace.js';
 
 /** One (policy, capacity) replay, as a worker receives it. */
 export type JobOptions = Omit<SimulateOptions, 'trace' | 'log'>;
 
-/** The trace handed to each worker once, its columns in shared memory. */
-export type SharedTrace = Trace;
+/**
+ * The trace handed to each worker once: its columns and its key table in
+ * shared memory, so a worker copies neither, and decodes key texts only if
+ * its policy reads them.
+ */
+export interface SharedTrace {
+  fields: Omit<Trace, 'keys'>;
+  keyTable: KeyTable;
+}
 
 /** Message from the main thread to a worker. */
 export interface JobMessage {

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SimulatorError } from '../errors.js';
 import { simulate } from '../simulate.js';
+import { withKeyTable } from '../trace/key-table.js';
 import type {
   JobMessage,
   SharedTrace,
@@ -15,7 +16,8 @@ import type {
 } from './messages.js';
 
 const port = parentPort!;
-const trace = (workerData as { trace: SharedTrace }).trace;
+const shared = (workerData as { trace: SharedTrace }).trace;
+const trace = withKeyTable(shared.fields, shared.keyTable);
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);

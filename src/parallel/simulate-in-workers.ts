@@ -5,7 +5,9 @@ import { SimulatorError } from '../errors.js';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import { readTrace } from '../trace/read.js';
-import type { Trace } from '../trace/trace.js';
+import { copyInto, type ColumnType } from '../trace/columns.js';
+import { fieldsOf, keyTableFor } from '../trace/key-table.js';
+import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
 import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
 
 /**
@@ -139,24 +141,27 @@ function drain(
   });
 }
 
-/** Copies the trace's columns into shared memory once, for every worker. */
-function sharedTrace(trace: Trace): SharedTrace {
+/**
+ * Returns the trace's columns and key table in shared memory, for every
+ * worker. Readers and the trace cache allocate them there already, so
+ * usually nothing is copied; columns of other traces are copied once.
+ */
+export function sharedTrace(trace: Trace): SharedTrace {
   return {
-    ...trace,
-    times: shared(trace.times, Float64Array),
-    keyIds: shared(trace.keyIds, Uint32Array),
-    sizes: shared(trace.sizes, Float64Array),
-    ops: shared(trace.ops, Uint8Array),
+    fields: {
+      ...fieldsOf(trace),
+      times: inSharedMemory(trace.times),
+      keyIds: inSharedMemory(trace.keyIds),
+      sizes: inSharedMemory(trace.sizes),
+      ops: inSharedMemory(trace.ops),
+    },
+    keyTable: keyTableFor(trace),
   };
 }
 
-function shared<T extends Float64Array | Uint32Array | Uint8Array>(
-  column: T,
-  Type: new (buffer: SharedArrayBuffer) => T,
-): T {
-  const copy = new Type(new SharedArrayBuffer(column.byteLength));
-  copy.set(column as never);
-  return copy;
+function inSharedMemory<T extends TimeColumn | SizeColumn | Uint32Array>(column: T): T {
+  if (column.buffer instanceof SharedArrayBuffer) return column;
+  return copyInto(column, column.constructor as ColumnType<T>);
 }
 
 function errorOf(failure: WorkerFailure): Error {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Trace } from '../trace/trace.js';
+import { distinctKeys, type Trace } from '../trace/trace.js';
 import {
   Outcome,
   type OutcomeCode,
@@ -161,7 +161,7 @@ export class ReplayEngine implements PrefetchSink {
     this.#hasRequestHook = typeof policy.onRequest === 'function';
     this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
     this.#store = this.#createStore();
-    const keySpace = trace.keys.length;
+    const keySpace = distinctKeys(trace);
     // Arrays filled with a non-zero value take resident memory at once
     // (20 MB at a million keys), so the no-prefetch loops, which never
     // read them, get empty ones. Zero-filled arrays cost nothing until
@@ -185,7 +185,7 @@ export class ReplayEngine implements PrefetchSink {
     const onEvict = (keyId: number, sizeBytes: number) => this.#onEvict(keyId, sizeBytes);
     if (eviction === 'belady') return new BeladyStore(this.#trace, capacity, onEvict);
     if (lruStore === 'lru-cache') return new LruStore(capacity, onEvict);
-    const keySpace = this.#trace.keys.length;
+    const keySpace = distinctKeys(this.#trace);
     if (!this.#isWithoutPrefetching) return new DenseLruStore(capacity, keySpace, onEvict);
     const policy = this.#policy;
     const forward = policy.onEvict === undefined ? undefined : (keyId: number) => policy.onEvict!(keyId);

@@ -295,7 +295,7 @@ class SimpleRow implements RowSource {
     const end = this.#fieldEnds[position];
     if (start === end || !isAsciiRange(this.#data, start, end)) return -1;
     const id = this.#opNames.idOfAsciiBytes(this.#data, start, end);
-    if (id === this.#opCodes.length) this.#opCodes.push(rules.opCode(this.#opNames.keys[id]));
+    if (id === this.#opCodes.length) this.#opCodes.push(rules.opCode(this.#opNames.textOf(id)));
     return this.#opCodes[id];
   }
 

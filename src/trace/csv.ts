@@ -75,6 +75,8 @@ function quoteError(path: string): never {
  * the end of the file, so that the builder can size its columns once.
  * Both ends count because lines often grow along a file (times gain
  * digits); the start alone overestimated a 10-million-row file by 31%.
+ * The estimate is padded by a quarter: too high costs only address space
+ * (see `TraceBuilder`), too low costs a copy of every column.
  * Compressed files get no estimate, because their size on disk is a poor
  * guide to their line count.
  */
@@ -84,7 +86,7 @@ async function estimateRows(path: string, prefix: Buffer, fileBytes: number): Pr
   const lines = countLines(prefix) + countLines(suffix);
   if (lines === 0) return undefined;
   const bytesPerLine = (prefix.length + suffix.length) / lines;
-  return Math.ceil((fileBytes / bytesPerLine) * 1.02) + 16;
+  return Math.ceil((fileBytes / bytesPerLine) * 1.25) + 16;
 }
 
 function countLines(bytes: Buffer): number {

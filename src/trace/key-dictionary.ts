@@ -1,3 +1,7 @@
+import { Buffer } from 'node:buffer';
+import { sharedColumn } from './columns.js';
+import { narrowKeyTable, type KeyTable } from './key-table.js';
+
 /**
  * Maps key text to dense ids in order of first appearance.
  *
@@ -5,20 +9,25 @@
  * 100,000 distinct keys, each lookup with a freshly sliced string), which
  * alone held CSV ingest near one million rows/s. ASCII keys therefore live
  * in an open-addressing table over their bytes: a reader that has the row
- * as bytes looks the key up without making a string, and a string is made
- * once per distinct key. Keys with other characters go through a `Map`.
- * Both tables compare exact text, so `007` and `7` stay two keys.
+ * as bytes looks the key up without making a string, and no string is made
+ * for them at all (`table` hands the bytes to the trace). Keys with other
+ * characters go through a `Map`. Both tables compare exact text, so `007`
+ * and `7` stay two keys.
  */
 export class KeyDictionary {
-  readonly keys: string[] = [];
+  #count = 0;
   /** Non-ASCII keys, whose text is their identity. */
   readonly #wide = new Map<string, number>();
-  /** Bytes of the ASCII keys, back to back; key id i spans its start..end. */
+  /** Text of each non-ASCII key id. */
+  readonly #wideTexts = new Map<number, string>();
+  /** True once a non-ASCII key is not well-formed UTF-16, which UTF-8 cannot carry. */
+  #hasIllFormedKey = false;
+  /** UTF-8 bytes of every key, back to back in id order; key id i ends at `#ends[i]`. */
   #arena = new Uint8Array(1 << 16);
   #arenaFill = 0;
-  /** Per ASCII key id: arena start, arena end and hash; -1 start for wide keys. */
+  /** Per key id: arena start (-1 for non-ASCII keys), arena end and hash. */
   #starts = new Int32Array(1024);
-  #ends = new Int32Array(1024);
+  #ends = new Uint32Array(1024);
   #hashes = new Int32Array(1024);
   /** Open-addressing slots holding id + 1; 0 is an empty slot. */
   #slots = new Int32Array(1 << 12);
@@ -27,7 +36,30 @@ export class KeyDictionary {
   readonly #decoder = new TextDecoder('latin1');
 
   get size(): number {
-    return this.keys.length;
+    return this.#count;
+  }
+
+  /** Returns the text of key id `id`. */
+  textOf(id: number): string {
+    const wide = this.#wideTexts.get(id);
+    if (wide !== undefined) return wide;
+    const start = id === 0 ? 0 : this.#ends[id - 1];
+    return this.#decoder.decode(this.#arena.subarray(start, this.#ends[id]));
+  }
+
+  /**
+   * Returns the key texts as a table (see `KeyTable`) in shared memory, or
+   * the texts themselves when a key is not well-formed UTF-16.
+   */
+  table(): KeyTable | string[] {
+    if (this.#hasIllFormedKey) {
+      return Array.from({ length: this.#count }, (_, id) => this.textOf(id));
+    }
+    const ends = sharedColumn(Uint32Array, this.#count);
+    ends.set(this.#ends.subarray(0, this.#count));
+    const bytes = sharedColumn(Uint8Array, this.#arenaFill);
+    bytes.set(this.#arena.subarray(0, this.#arenaFill));
+    return narrowKeyTable({ kind: 'text', bytes, ends });
   }
 
   /** Returns the id of `data[start, end)`, which must be ASCII bytes. */
@@ -53,16 +85,22 @@ export class KeyDictionary {
   #idOfWide(text: string): number {
     let id = this.#wide.get(text);
     if (id === undefined) {
-      id = this.#newId(text);
+      const bytes = Buffer.from(text, 'utf8');
+      if (this.#arenaFill + bytes.length > this.#arena.length) this.#growArena(bytes.length);
+      this.#arena.set(bytes, this.#arenaFill);
+      id = this.#newId();
       this.#wide.set(text, id);
+      this.#wideTexts.set(id, text);
+      if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) this.#hasIllFormedKey = true;
       this.#starts[id] = -1;
+      this.#arenaFill += bytes.length;
+      this.#ends[id] = this.#arenaFill;
     }
     return id;
   }
 
-  #newId(text: string): number {
-    const id = this.keys.length;
-    this.keys.push(text);
+  #newId(): number {
+    const id = this.#count++;
     if (id === this.#starts.length) this.#growIdColumns();
     return id;
   }
@@ -70,12 +108,11 @@ export class KeyDictionary {
   #insertAscii(data: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     const length = end - start;
     if (this.#arenaFill + length > this.#arena.length) this.#growArena(length);
-    // A byte loop and a latin1 decode avoid making a view object per key.
+    // A byte loop avoids making a view object per key.
     const arena = this.#arena;
     const fill = this.#arenaFill;
     for (let i = 0; i < length; i++) arena[fill + i] = data[start + i];
-    const text = this.#decoder.decode(arena.subarray(fill, fill + length));
-    const id = this.#newId(text);
+    const id = this.#newId();
     this.#starts[id] = this.#arenaFill;
     this.#ends[id] = this.#arenaFill + length;
     this.#hashes[id] = hash;
@@ -99,7 +136,7 @@ export class KeyDictionary {
   #rehash(): void {
     const slots = new Int32Array(this.#slots.length * 2);
     const mask = slots.length - 1;
-    for (let id = 0; id < this.keys.length; id++) {
+    for (let id = 0; id < this.#count; id++) {
       if (this.#starts[id] === -1) continue;
       let slot = this.#hashes[id] & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
@@ -115,14 +152,14 @@ export class KeyDictionary {
   }
 
   #growIdColumns(): void {
-    const grow = (column: Int32Array) => {
-      const grown = new Int32Array(column.length * 2);
+    const grow = <T extends Int32Array | Uint32Array>(column: T, grown: T) => {
       grown.set(column);
       return grown;
     };
-    this.#starts = grow(this.#starts);
-    this.#ends = grow(this.#ends);
-    this.#hashes = grow(this.#hashes);
+    const length = this.#starts.length * 2;
+    this.#starts = grow(this.#starts, new Int32Array(length));
+    this.#ends = grow(this.#ends, new Uint32Array(length));
+    this.#hashes = grow(this.#hashes, new Int32Array(length));
   }
 }
 

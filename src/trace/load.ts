@@ -1,6 +1,7 @@
 import { detectFormat, readTrace, type ReadTraceOptions } from './read.js';
 import { sortByTime } from './sort.js';
 import { assertReadable, compressionOf } from './source.js';
+import { withFields } from './key-table.js';
 import { loadThroughCache, type CacheStatus } from './trace-cache.js';
 import type { Trace } from './trace.js';
 
@@ -49,7 +50,7 @@ export async function loadTrace(path: string, options: LoadTraceOptions = {}): P
     const resolved = { ...readOptions, format };
     const cached = await loadThroughCache(cacheDirectory, path, cacheKeyOf(path, resolved), () => readTrace(path, resolved));
     loaded = {
-      trace: { ...cached.trace, source: path },
+      trace: withFields(cached.trace, { source: path }),
       cacheStatus: cached.status,
       cacheEntry: cached.entryPath,
       ...(cached.contentHash === undefined ? {} : { contentHash: cached.contentHash }),

@@ -1,4 +1,5 @@
-import type { Trace } from './trace.js';
+import { sharedColumn, type ColumnType } from './columns.js';
+import type { SizeColumn, TimeColumn, Trace } from './trace.js';
 
 /**
  * Returns the trace with its requests in time order; requests with equal
@@ -16,12 +17,13 @@ export function sortByTime(trace: Trace): Trace {
   const times = trace.times;
   order.sort((a, b) => times[a] - times[b] || a - b);
 
-  const keyIds = new Uint32Array(n);
+  const keyIds = sharedColumn(Uint32Array, n);
   const renumbered = new Int32Array(trace.keys.length).fill(-1);
   const keys: string[] = [];
-  const sortedTimes = new Float64Array(n);
-  const sizes = new Float64Array(n);
-  const ops = new Uint8Array(n);
+  // The sorted columns keep the element types of the trace's columns.
+  const sortedTimes = sharedColumn(times.constructor as ColumnType<TimeColumn>, n);
+  const sizes = sharedColumn(trace.sizes.constructor as ColumnType<SizeColumn>, n);
+  const ops = sharedColumn(Uint8Array, n);
   const latestSize = new Float64Array(trace.keys.length);
   let resizedRequests = 0;
   for (let i = 0; i < n; i++) {

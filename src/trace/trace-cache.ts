@@ -18,25 +18,31 @@
  * itself is turned back.
  *
  * Entry layout, little-endian: the magic `SIMTRACE`, a u32 layout version,
- * a u32 metadata length, the metadata as JSON, then the columns at 8-byte
- * aligned offsets (times f64, sizes f64, key ids u32, ops u8, key ends
- * u32) and the key text as UTF-8. Times that are the request index and
- * sizes that are all equal are not stored but filled in on loading. Loading
- * reads the file once and makes the stored columns views of that buffer.
+ * a u32 metadata length, the metadata as JSON, then the parts at 8-byte
+ * aligned offsets: times, sizes, key ids (u32), ops (u8, not stored when
+ * every request is a read) and the key table
+ * (see `KeyTable`: decimal values, or u32 text ends and the UTF-8 text).
+ * Times and sizes are stored in the column type of the trace, which the
+ * metadata names. Times that are the request index and sizes
+ * that are all equal are not stored but filled in on loading. Loading
+ * reads the file once into shared memory and makes every stored part a
+ * view of that buffer, so worker threads can share the loaded trace.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { streamFileAtomic, writeFileAtomic } from '../atomic-write.js';
-import type { Trace, TraceReadStats } from './trace.js';
+import { sharedColumn, SIZE_TYPES, sizeTypeIndex, type ColumnType } from './columns.js';
+import { keyCountOf, keyTableFor, withKeyTable, type KeyTable } from './key-table.js';
+import { Op, type SizeColumn, type TimeColumn, type Trace, type TraceReadStats } from './trace.js';
 
 /**
  * Version of the readers' output and of the entry layout. Bump it when a
  * reader changes what it produces, so that old entries are not reused.
  */
-export const TRACE_CACHE_VERSION = 3;
+export const TRACE_CACHE_VERSION = 4;
 const MAGIC = 'SIMTRACE';
 const HEADER_BYTES = 16;
 
@@ -62,6 +68,16 @@ interface FileIdentity {
   contentHash: string;
 }
 
+/** Element type of a stored column, as the metadata names it. */
+type ElementName = 'u8' | 'u16' | 'u32' | 'f64';
+
+const ELEMENT_TYPES: Record<ElementName, ColumnType<SizeColumn>> = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  f64: Float64Array,
+};
+
 /** Metadata stored at the head of an entry. */
 interface EntryMeta {
   contentHash: string;
@@ -71,21 +87,32 @@ interface EntryMeta {
   timeOrigin?: string;
   stats: TraceReadStats;
   length: number;
-  keyCount: number;
-  keyTextBytes: number;
-  /** True when request i has time i; the times column is then not stored. */
-  hasIndexTimes: boolean;
+  /** Element type of the times; `index` when request i has time i, which is then not stored. */
+  times: 'index' | 'u32' | 'f64';
+  /** Element type of the sizes column. */
+  sizes: ElementName;
   /** The one size of every request, when all are equal; that column is then not stored. */
   constantSize: number | null;
+  /** True when every op is a read; the ops column is then not stored. */
+  isAllRead: boolean;
+  /** Form of the key table: decimal values (u32 or f64), or UTF-8 text. */
+  keys: 'decimal-u32' | 'decimal-f64' | 'text';
+  keyCount: number;
+  /** Bytes of UTF-8 key text; 0 for decimal keys. */
+  keyTextBytes: number;
 }
 
 export interface CachedLoad {
   trace: Trace;
   status: CacheStatus;
+  /**
+   * SHA-256 (hex) of the trace file's bytes: hashed in this load, or
+   * remembered by the index while the file's size, mtime, ctime, inode and
+   * device are unchanged. Absent when the cache was not used at all.
+   */
+  contentHash?: string;
   /** Path of the entry file. */
   entryPath: string;
-  /** SHA-256 of the trace file's bytes, when it was known or computed. */
-  contentHash?: string;
   /** Reason the entry could not be written, for `unwritable`. */
   warning?: string;
 }
@@ -106,7 +133,8 @@ export async function loadThroughCache(
     return { trace, status: 'unwritable', entryPath: '', warning: 'the trace cache needs a little-endian machine' };
   }
   const identity = await currentIdentity(directory, path);
-  const entryPath = entryPathFor(directory, identity.current.contentHash, optionsKey);
+  const contentHash = identity.current.contentHash;
+  const entryPath = entryPathFor(directory, contentHash, optionsKey);
   let wasStale = identity.previousHash !== undefined && identity.previousHash !== identity.current.contentHash;
   if (wasStale) {
     await rm(entryPathFor(directory, identity.previousHash!, optionsKey), { force: true });
@@ -116,11 +144,10 @@ export async function loadThroughCache(
     wasStale ||= cached === 'damaged';
     const trace = await parse();
     const warning = await storeEntry(directory, entryPath, trace, identity.current, optionsKey);
-    const { contentHash } = identity.current;
     if (warning !== undefined) return { trace, status: 'unwritable', entryPath, contentHash, warning };
     return { trace, status: wasStale ? 'stale' : 'stored', entryPath, contentHash };
   }
-  return { trace: cached, status: 'hit', entryPath, contentHash: identity.current.contentHash };
+  return { trace: cached, status: 'hit', entryPath, contentHash };
 }
 
 function sha256(text: string): string {
@@ -188,24 +215,26 @@ function align8(offset: number): number {
   return (offset + 7) & ~7;
 }
 
-/** Byte offsets of each part of an entry; elided columns take no bytes. */
+/** Byte offsets of each part of an entry; elided parts take no bytes. */
 function layout(metaBytes: number, meta: EntryMeta) {
   const n = meta.length;
+  const timeBytes = meta.times === 'index' ? 0 : n * ELEMENT_TYPES[meta.times].BYTES_PER_ELEMENT;
+  const sizeBytes = meta.constantSize === null ? n * ELEMENT_TYPES[meta.sizes].BYTES_PER_ELEMENT : 0;
+  const keyBytes = meta.keys === 'decimal-f64' ? 8 : 4;
   const times = align8(HEADER_BYTES + metaBytes);
-  const sizes = times + (meta.hasIndexTimes ? 0 : n * 8);
-  const keyIds = sizes + (meta.constantSize === null ? n * 8 : 0);
+  const sizes = align8(times + timeBytes);
+  const keyIds = align8(sizes + sizeBytes);
   const ops = keyIds + n * 4;
-  const keyEnds = align8(ops + n);
-  const keyText = keyEnds + meta.keyCount * 4;
-  return { times, sizes, keyIds, ops, keyEnds, keyText, total: keyText + meta.keyTextBytes };
+  const keys = align8(ops + (meta.isAllRead ? 0 : n));
+  const keyText = keys + meta.keyCount * keyBytes;
+  const total = keyText + (meta.keys === 'text' ? meta.keyTextBytes : 0);
+  return { times, sizes, keyIds, ops, keys, keyText, total };
 }
 
 async function readEntry(entryPath: string, contentHash: string, optionsKey: string): Promise<Trace | 'missing' | 'damaged'> {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    // One blocking read: chunked async reads measured slower for files of
-    // tens of MiB, and nothing else runs while a command loads its trace.
-    bytes = readFileSync(entryPath);
+    bytes = readShared(entryPath);
   } catch {
     return 'missing';
   }
@@ -216,56 +245,93 @@ async function readEntry(entryPath: string, contentHash: string, optionsKey: str
   }
 }
 
+/**
+ * Reads a whole file into a `SharedArrayBuffer`, with blocking reads:
+ * chunked async reads measured slower for files of tens of MiB, and
+ * nothing else runs while a command loads its trace.
+ */
+function readShared(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const bytes = sharedColumn(Uint8Array, fstatSync(fd).size);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const read = readSync(fd, bytes, offset, bytes.length - offset, offset);
+      if (read === 0) throw new Error(`${path} ended at byte ${offset} of ${bytes.length}`);
+      offset += read;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Decodes an entry; undefined when it is not the entry it should be. */
-function decodeEntry(bytes: Buffer, contentHash: string, optionsKey: string): Trace | undefined {
-  if (bytes.length < HEADER_BYTES || bytes.toString('latin1', 0, 8) !== MAGIC) return undefined;
-  if (bytes.readUInt32LE(8) !== TRACE_CACHE_VERSION) return undefined;
-  const metaBytes = bytes.readUInt32LE(12);
-  const meta = JSON.parse(bytes.toString('utf8', HEADER_BYTES, HEADER_BYTES + metaBytes)) as EntryMeta;
+function decodeEntry(bytes: Uint8Array, contentHash: string, optionsKey: string): Trace | undefined {
+  const buffer = bytes.buffer;
+  const text = Buffer.from(buffer, bytes.byteOffset, bytes.byteLength);
+  if (text.length < HEADER_BYTES || text.toString('latin1', 0, 8) !== MAGIC) return undefined;
+  if (text.readUInt32LE(8) !== TRACE_CACHE_VERSION) return undefined;
+  const metaBytes = text.readUInt32LE(12);
+  const meta = JSON.parse(text.toString('utf8', HEADER_BYTES, HEADER_BYTES + metaBytes)) as EntryMeta;
   if (meta.contentHash !== contentHash || meta.optionsKey !== optionsKey) return undefined;
   const n = meta.length;
   const at = layout(metaBytes, meta);
-  if (bytes.length !== at.total) return undefined;
-  // Typed-array views need their offset aligned to the element size.
-  const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
-  const buffer = aligned.buffer;
-  const base = aligned.byteOffset;
-  const keyEnds = new Uint32Array(buffer, base + at.keyEnds, meta.keyCount);
-  const text = aligned.toString('utf8', at.keyText, at.total);
-  const keys = new Array<string>(meta.keyCount);
-  let start = 0;
-  for (let id = 0; id < meta.keyCount; id++) {
-    keys[id] = text.slice(start, keyEnds[id]);
-    start = keyEnds[id];
-  }
-  return {
+  if (text.length !== at.total) return undefined;
+  const view = <T>(Type: ColumnType<T>, offset: number, length: number) => new Type(buffer, bytes.byteOffset + offset, length);
+  const fields: Omit<Trace, 'keys'> = {
     length: n,
-    times: meta.hasIndexTimes ? indexTimes(n) : new Float64Array(buffer, base + at.times, n),
-    sizes: meta.constantSize === null ? new Float64Array(buffer, base + at.sizes, n) : new Float64Array(n).fill(meta.constantSize),
-    keyIds: new Uint32Array(buffer, base + at.keyIds, n),
-    ops: new Uint8Array(buffer, base + at.ops, n),
-    keys,
+    times: meta.times === 'index' ? indexTimes(n) : view<TimeColumn>(ELEMENT_TYPES[meta.times] as ColumnType<TimeColumn>, at.times, n),
+    sizes: meta.constantSize === null ? view(ELEMENT_TYPES[meta.sizes], at.sizes, n) : constantSizes(n, meta.constantSize),
+    keyIds: view(Uint32Array, at.keyIds, n),
+    // A zeroed column that is never written costs no resident memory.
+    ops: meta.isAllRead ? sharedColumn(Uint8Array, n) : view(Uint8Array, at.ops, n),
     source: meta.source,
     timeUnit: meta.timeUnit,
     ...(meta.timeOrigin === undefined ? {} : { timeOrigin: meta.timeOrigin }),
     stats: meta.stats,
   };
+  const table: KeyTable =
+    meta.keys === 'text'
+      ? { kind: 'text', ends: view(Uint32Array, at.keys, meta.keyCount), bytes: view(Uint8Array, at.keyText, meta.keyTextBytes) }
+      : { kind: 'decimal', values: view<Uint32Array | Float64Array>(meta.keys === 'decimal-u32' ? Uint32Array : Float64Array, at.keys, meta.keyCount) };
+  return withKeyTable(fields, table);
 }
 
-function indexTimes(length: number): Float64Array {
-  const times = new Float64Array(length);
+function indexTimes(length: number): Uint32Array {
+  const times = sharedColumn(Uint32Array, length);
   for (let i = 0; i < length; i++) times[i] = i;
   return times;
 }
 
-function hasIndexTimes(times: Float64Array): boolean {
+/** Makes a sizes column of `length` copies of `size`, in the narrowest exact type. */
+function constantSizes(length: number, size: number): SizeColumn {
+  const type = SIZE_TYPES[sizeTypeIndex(size)];
+  return sharedColumn<SizeColumn>(type === undefined ? Float64Array : type.Type, length).fill(size);
+}
+
+function hasIndexTimes(times: TimeColumn): boolean {
+  // Index times are stored in a Uint32Array, so longer traces have others.
+  if (times.length > 2 ** 32) return false;
   for (let i = 0; i < times.length; i++) if (times[i] !== i) return false;
   return true;
 }
 
-function constantOf(sizes: Float64Array): number | null {
+function constantOf(sizes: SizeColumn): number | null {
   for (let i = 1; i < sizes.length; i++) if (sizes[i] !== sizes[0]) return null;
   return sizes.length === 0 ? null : sizes[0];
+}
+
+function keyFormOf(table: KeyTable): EntryMeta['keys'] {
+  if (table.kind === 'text') return 'text';
+  return table.values instanceof Uint32Array ? 'decimal-u32' : 'decimal-f64';
+}
+
+function elementName(column: TimeColumn | SizeColumn): ElementName {
+  if (column instanceof Uint8Array) return 'u8';
+  if (column instanceof Uint16Array) return 'u16';
+  if (column instanceof Uint32Array) return 'u32';
+  return 'f64';
 }
 
 /** Writes the entry and the index; returns a warning instead of failing. */
@@ -296,13 +362,8 @@ async function storeEntry(
  */
 function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uint8Array[] {
   const n = trace.length;
-  const keyEnds = new Uint32Array(trace.keys.length);
-  let end = 0;
-  trace.keys.forEach((key, id) => {
-    end += key.length;
-    keyEnds[id] = end;
-  });
-  const keyText = Buffer.from(trace.keys.join(''), 'utf8');
+  const table = keyTableFor(trace);
+  const keyParts = table.kind === 'text' ? [table.ends, table.bytes] : [table.values];
   const meta: EntryMeta = {
     contentHash,
     optionsKey,
@@ -311,10 +372,13 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
     ...(trace.timeOrigin === undefined ? {} : { timeOrigin: trace.timeOrigin }),
     stats: trace.stats,
     length: n,
-    keyCount: trace.keys.length,
-    keyTextBytes: keyText.length,
-    hasIndexTimes: hasIndexTimes(trace.times),
+    times: hasIndexTimes(trace.times) ? 'index' : elementName(trace.times) === 'u32' ? 'u32' : 'f64',
+    sizes: elementName(trace.sizes),
     constantSize: constantOf(trace.sizes),
+    isAllRead: trace.ops.every((op) => op === Op.Read),
+    keys: keyFormOf(table),
+    keyCount: keyCountOf(table),
+    keyTextBytes: table.kind === 'text' ? table.bytes.length : 0,
   };
   const metaJson = Buffer.from(JSON.stringify(meta), 'utf8');
   const at = layout(metaJson.length, meta);
@@ -323,16 +387,19 @@ function encodeEntry(trace: Trace, contentHash: string, optionsKey: string): Uin
   head.writeUInt32LE(TRACE_CACHE_VERSION, 8);
   head.writeUInt32LE(metaJson.length, 12);
   metaJson.copy(head, HEADER_BYTES);
-  const bytesOf = (column: ArrayBufferView) => new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
-  const padding = new Uint8Array(at.keyEnds - (at.ops + n));
-  return [
-    head,
-    ...(meta.hasIndexTimes ? [] : [bytesOf(trace.times)]),
-    ...(meta.constantSize === null ? [bytesOf(trace.sizes)] : []),
-    bytesOf(trace.keyIds),
-    bytesOf(trace.ops),
-    padding,
-    bytesOf(keyEnds),
-    keyText,
-  ];
+  const parts: Uint8Array[] = [head];
+  let written = at.times;
+  // Each part goes at its offset from the layout, after zero padding.
+  const put = (offset: number, column: ArrayBufferView) => {
+    if (offset > written) parts.push(new Uint8Array(offset - written));
+    parts.push(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+    written = offset + column.byteLength;
+  };
+  if (meta.times !== 'index') put(at.times, trace.times);
+  if (meta.constantSize === null) put(at.sizes, trace.sizes);
+  put(at.keyIds, trace.keyIds);
+  if (!meta.isAllRead) put(at.ops, trace.ops);
+  put(at.keys, keyParts[0]);
+  if (keyParts.length > 1) put(at.keyText, keyParts[1]);
+  return parts;
 }

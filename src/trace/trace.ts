@@ -1,4 +1,13 @@
+import {
+  copyInto,
+  isWholeUint32,
+  sharedColumn,
+  SIZE_TYPES,
+  sizeTypeIndex,
+  type ColumnType,
+} from './columns.js';
 import { KeyDictionary } from './key-dictionary.js';
+import { keyCountOfTrace, withKeyTable } from './key-table.js';
 
 /**
  * Columnar in-memory trace: one typed-array column per request field plus the
@@ -10,15 +19,27 @@ import { KeyDictionary } from './key-dictionary.js';
 export interface Trace {
   /** Number of requests. */
   readonly length: number;
-  /** Request time in the trace's own clock unit (see `timeUnit`). */
-  readonly times: Float64Array;
+  /**
+   * Request time in the trace's own clock unit (see `timeUnit`). Times that
+   * are all whole numbers in 0..2^32-1 are held in a `Uint32Array`, half
+   * the memory of a `Float64Array`; either way every value is exact.
+   */
+  readonly times: TimeColumn;
   /** Dense key id of each request: index into `keys`. */
   readonly keyIds: Uint32Array;
-  /** Object size in bytes (1 when the format has no size). */
-  readonly sizes: Float64Array;
+  /**
+   * Object size in bytes (1 when the format has no size), in the narrowest
+   * of `Uint8Array`, `Uint16Array`, `Uint32Array` and `Float64Array` that
+   * stores every size exactly.
+   */
+  readonly sizes: SizeColumn;
   /** Operation code of each request (see `Op`). */
   readonly ops: Uint8Array;
-  /** Key text for each dense id, in order of first appearance. */
+  /**
+   * Key text for each dense id, in order of first appearance. Readers and
+   * the trace cache make it on first read from a compact table (see
+   * `withKeyTable`); `distinctKeys(trace)` counts keys without that cost.
+   */
   readonly keys: readonly string[];
   /** Description of the source: a file path or a generator name. */
   readonly source: string;
@@ -33,6 +54,11 @@ export interface Trace {
   /** Reading statistics gathered while the trace was built. */
   readonly stats: TraceReadStats;
 }
+
+/** Storage of the times column; see `Trace.times`. */
+export type TimeColumn = Float64Array | Uint32Array;
+/** Storage of the sizes column; see `Trace.sizes`. */
+export type SizeColumn = Float64Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** Operation of a request; formats without one use `Op.Read`. */
 export const Op = { Read: 0, Write: 1, Other: 2 } as const;
@@ -81,19 +107,10 @@ const CHUNK_REQUESTS = 1 << 16;
 
 /** One block of column storage; the builder appends chunks, never copies. */
 interface Chunk {
-  times: Float64Array;
+  times: TimeColumn;
   keyIds: Uint32Array;
-  sizes: Float64Array;
+  sizes: SizeColumn;
   ops: Uint8Array;
-}
-
-function allocateChunk(capacity: number): Chunk {
-  return {
-    times: new Float64Array(capacity),
-    keyIds: new Uint32Array(capacity),
-    sizes: new Float64Array(capacity),
-    ops: new Uint8Array(capacity),
-  };
 }
 
 /**
@@ -102,8 +119,12 @@ function allocateChunk(capacity: number): Chunk {
  * time, so peak memory is the chunks plus one finished column.
  *
  * A reader that can estimate the request count (from the file size) passes
- * it as `capacityHint`: when the estimate holds, the first chunk is the
- * whole trace and `build` hands out views of it without any copy.
+ * it as `capacityHint`: when the estimate is not too low, the first chunk
+ * is the whole trace and `build` hands out views of it without any copy.
+ *
+ * Times start in a `Uint32Array` and sizes in a `Uint8Array`. The first
+ * value that such a column cannot store exactly converts that column of
+ * every chunk to the next wider type (see `Trace.times`, `Trace.sizes`).
  */
 export class TraceBuilder {
   readonly #chunks: Chunk[] = [];
@@ -116,10 +137,15 @@ export class TraceBuilder {
   /** Key ids below this have had a request. */
   #seenKeys = 0;
   #previousTime = -Infinity;
+  #isTimeWide = false;
+  /** Index into `SIZE_TYPES` of the sizes column's type; its length means f64. */
+  #sizeType = 0;
+  /** Largest whole size that the sizes column stores while not f64. */
+  #sizeMax: number = SIZE_TYPES[0].max;
   readonly stats: TraceReadStats = emptyReadStats();
 
   constructor(capacityHint = 1024) {
-    this.#current = allocateChunk(Math.max(16, Math.ceil(capacityHint)));
+    this.#current = this.#allocateChunk(Math.max(16, Math.ceil(capacityHint)));
     this.#chunks.push(this.#current);
   }
 
@@ -155,20 +181,59 @@ export class TraceBuilder {
     if (sizeBytes === 0) this.stats.zeroSizeRequests++;
     if (time < this.#previousTime) this.stats.backwardTimestamps++;
     this.#previousTime = time;
-    if (this.#fill === this.#current.times.length) this.#addChunk();
+    if (!this.#isTimeWide && !isWholeUint32(time)) this.#widenTimes();
+    const isSizeWide = this.#sizeType === SIZE_TYPES.length;
+    if (!isSizeWide && !(sizeBytes <= this.#sizeMax && isWholeUint32(sizeBytes))) {
+      this.#widenSizesFor(sizeBytes);
+    }
+    if (this.#fill === this.#current.keyIds.length) this.#addChunk();
     const chunk = this.#current;
     const i = this.#fill++;
     chunk.times[i] = time;
     chunk.keyIds[i] = keyId;
     chunk.sizes[i] = sizeBytes;
-    chunk.ops[i] = op;
+    // Chunks start zeroed, which is Op.Read, and a page that is never
+    // written never becomes resident: the ops of an all-read trace are free.
+    if (op !== Op.Read) chunk.ops[i] = op;
     this.#length++;
   }
 
+  #allocateChunk(capacity: number): Chunk {
+    return {
+      times: sharedColumn(this.#timeType(), capacity),
+      keyIds: sharedColumn(Uint32Array, capacity),
+      sizes: sharedColumn(this.#sizeColumnType(), capacity),
+      ops: sharedColumn(Uint8Array, capacity),
+    };
+  }
+
+  #timeType(): ColumnType<TimeColumn> {
+    return this.#isTimeWide ? Float64Array : Uint32Array;
+  }
+
+  #sizeColumnType(): ColumnType<SizeColumn> {
+    const type = SIZE_TYPES[this.#sizeType];
+    return type === undefined ? Float64Array : type.Type;
+  }
+
   #addChunk(): void {
-    this.#current = allocateChunk(CHUNK_REQUESTS);
+    this.#current = this.#allocateChunk(CHUNK_REQUESTS);
     this.#chunks.push(this.#current);
     this.#fill = 0;
+  }
+
+  #widenTimes(): void {
+    this.#isTimeWide = true;
+    for (const chunk of this.#chunks) chunk.times = copyInto(chunk.times, Float64Array);
+  }
+
+  #widenSizesFor(sizeBytes: number): void {
+    const index = sizeTypeIndex(sizeBytes);
+    if (index <= this.#sizeType) return;
+    this.#sizeType = index;
+    this.#sizeMax = index < SIZE_TYPES.length ? SIZE_TYPES[index].max : Infinity;
+    const Type = this.#sizeColumnType();
+    for (const chunk of this.#chunks) chunk.sizes = copyInto(chunk.sizes, Type);
   }
 
   #growSizes(): void {
@@ -183,36 +248,35 @@ export class TraceBuilder {
    */
   build(source: string, timeUnit: string, timeOrigin?: string): Trace {
     const n = this.#length;
-    const trace: Trace = {
+    const fields: Omit<Trace, 'keys'> = {
       length: n,
-      times: this.#join('times', Float64Array),
+      times: this.#join('times', this.#timeType()),
       keyIds: this.#join('keyIds', Uint32Array),
-      sizes: this.#join('sizes', Float64Array),
+      sizes: this.#join('sizes', this.#sizeColumnType()),
       ops: this.#join('ops', Uint8Array),
-      keys: this.#dictionary.keys,
       source,
       timeUnit,
       stats: { ...this.stats },
       ...(timeOrigin === undefined ? {} : { timeOrigin }),
     };
-    return trace;
+    const table = this.#dictionary.table();
+    return Array.isArray(table) ? { ...fields, keys: table } : withKeyTable(fields, table);
   }
 
   /**
-   * Joins one column. A single chunk with at most 1/8 unused is returned as
-   * a view, because copying would briefly double the column's memory.
+   * Joins one column. A single chunk is returned as a view however much of
+   * it is unused, because copying would briefly double the column's memory
+   * while the unused tail costs none: the zeroed pages of a fresh buffer
+   * become resident only when written.
    */
-  #join<K extends keyof Chunk>(
-    column: K,
-    Type: new (length: number) => Chunk[K],
-  ): Chunk[K] {
+  #join<K extends keyof Chunk>(column: K, Type: ColumnType<Chunk[K]>): Chunk[K] {
     const n = this.#length;
     const chunks = this.#chunks;
     const first = chunks[0][column];
-    if (chunks.length === 1 && first.length - n <= first.length / 8) {
+    if (chunks.length === 1) {
       return first.subarray(0, n) as Chunk[K];
     }
-    const joined = new Type(n);
+    const joined = sharedColumn(Type, n);
     let offset = 0;
     for (const chunk of chunks) {
       const part = chunk[column];
@@ -226,7 +290,10 @@ export class TraceBuilder {
   }
 }
 
-/** Number of distinct keys that occur in the trace. */
+/**
+ * Number of distinct keys that occur in the trace. Unlike
+ * `trace.keys.length` it does not decode a compact key table.
+ */
 export function distinctKeys(trace: Trace): number {
-  return trace.keys.length;
+  return keyCountOfTrace(trace);
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
-import { simulateInWorkers } from '../../src/parallel/simulate-in-workers.js';
+import { sharedTrace, simulateInWorkers } from '../../src/parallel/simulate-in-workers.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
 import { generateKeys } from '../../src/trace/generate.js';
+import { emptyReadStats, type Trace } from '../../src/trace/trace.js';
 import { traceOf } from '../helpers.js';
 
 // The worker entry is loaded from dist/, so this file needs a build first
@@ -64,5 +65,38 @@ describe('simulateInWorkers', () => {
   it('rejects a bad parameter before starting workers', async () => {
     const bad = { ...options, params: ['next-key.depth=2'] };
     await expect(simulateInWorkers(bad, 2)).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
+  });
+});
+
+describe('sharedTrace', () => {
+  it('hands over columns and key table that are shared already', () => {
+    const trace = options.trace as Trace;
+    const shared = sharedTrace(trace);
+    expect(shared.fields.times).toBe(trace.times);
+    expect(shared.fields.sizes).toBe(trace.sizes);
+    expect(shared.fields.keyIds).toBe(trace.keyIds);
+    expect(shared.fields.ops).toBe(trace.ops);
+    expect(shared.keyTable.kind).toBe('decimal');
+    expect('keys' in shared.fields).toBe(false);
+  });
+
+  it('copies plain columns into shared memory once', () => {
+    const trace: Trace = {
+      length: 2,
+      times: Float64Array.of(0.5, 1),
+      keyIds: Uint32Array.of(0, 1),
+      sizes: Float64Array.of(3, 4),
+      ops: Uint8Array.of(0, 0),
+      keys: ['a', 'b'],
+      source: 'test',
+      timeUnit: 's',
+      stats: emptyReadStats(),
+    };
+    const shared = sharedTrace(trace);
+    expect(shared.fields.times.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(shared.fields.times)).toEqual([0.5, 1]);
+    expect(shared.fields.sizes).toBeInstanceOf(Float64Array);
+    expect(Array.from(shared.fields.sizes)).toEqual([3, 4]);
+    expect(shared.keyTable.kind).toBe('text');
   });
 });
