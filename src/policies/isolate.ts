@@ -19,6 +19,7 @@ import {
   type PrefetchSink,
   type RequestEvent,
 } from './policy.js';
+import { sortIdsByText } from './text-order.js';
 
 /** Translation between engine key ids and the ids a policy sees. */
 interface KeyIdMap {
@@ -51,22 +52,12 @@ function keyIdMapFor(trace: Trace, trainEnd: number): KeyIdMap {
 function buildKeyIdMap(trace: Trace, trainEnd: number): KeyIdMap {
   const keys = trace.keys;
   const trainingKeys = prefixKeyCount(trace.keyIds.subarray(0, trainEnd));
-  const later = Array.from(
-    { length: keys.length - trainingKeys },
-    (_, i) => trainingKeys + i,
-  );
-  // Code-unit order: cheap, and independent of locale and of the trace.
-  later.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
   const toEngine = new Uint32Array(keys.length);
   const toPolicy = new Uint32Array(keys.length);
-  for (let id = 0; id < trainingKeys; id++) {
-    toEngine[id] = id;
-    toPolicy[id] = id;
-  }
-  later.forEach((engineId, i) => {
-    toEngine[trainingKeys + i] = engineId;
-    toPolicy[engineId] = trainingKeys + i;
-  });
+  for (let id = 0; id < keys.length; id++) toEngine[id] = id;
+  // Code-unit order: cheap, and independent of locale and of the trace.
+  sortIdsByText(toEngine.subarray(trainingKeys), keys);
+  for (let id = 0; id < keys.length; id++) toPolicy[toEngine[id]] = id;
   return { toPolicy, toEngine, dictionary: dictionaryOf(keys, toPolicy, toEngine) };
 }
 
