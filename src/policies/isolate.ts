@@ -124,8 +124,9 @@ export class IsolatedPolicy implements Policy {
     outcome: Outcome.Miss,
     isScored: false,
   };
-  readonly #sink: PrefetchSink;
-  #engineSink: PrefetchSink | undefined;
+  /** Created on the first request, with the id translation. */
+  #sink: TranslatingSink | undefined;
+  #toPolicy: Uint32Array = new Uint32Array(0);
 
   /** `isBound` keeps engine ids for bounds, which may see the future. */
   constructor(policy: Policy, trace: Trace, trainEnd: number, isBound = false) {
@@ -134,7 +135,6 @@ export class IsolatedPolicy implements Policy {
     this.#trainEnd = trainEnd;
     this.#isBound = isBound;
     this.label = policy.label;
-    this.#sink = { push: (keyId, confidence) => this.#push(keyId, confidence) };
     if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
     if (policy.onRequest !== undefined) {
       this.onRequest = (request, prefetch) => this.#forward(request, prefetch);
@@ -171,15 +171,23 @@ export class IsolatedPolicy implements Policy {
   }
 
   #forward(request: RequestEvent, prefetch: PrefetchSink): void {
+    const sink = this.#sink ?? this.#createSink();
     const event = this.#event;
     event.index = request.index;
-    event.keyId = this.#ids.toPolicy[request.keyId];
+    event.keyId = this.#toPolicy[request.keyId];
     event.time = request.time;
     event.sizeBytes = request.sizeBytes;
     event.outcome = request.outcome;
     event.isScored = request.isScored;
-    this.#engineSink = prefetch;
-    this.#inner.onRequest!(event, this.#sink);
+    sink.target = prefetch;
+    this.#inner.onRequest!(event, sink);
+  }
+
+  #createSink(): TranslatingSink {
+    const ids = this.#ids;
+    this.#toPolicy = ids.toPolicy;
+    this.#sink = new TranslatingSink(this.label, this.#event, ids.toEngine);
+    return this.#sink;
   }
 
   report(): PolicyReport {
@@ -202,21 +210,6 @@ export class IsolatedPolicy implements Policy {
     this.#inner.dispose?.();
   }
 
-  #push(keyId: number, confidence: number | undefined): void {
-    const where = `policy ${this.label}, after request ${this.#event.index}`;
-    if (!isKeyId(keyId, this.#ids.toEngine.length)) {
-      throw new PolicyContractError(
-        `${where}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#ids.toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
-      );
-    }
-    if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
-      throw new PolicyContractError(
-        `${where}: pushed confidence ${confidence}, which is outside [0, 1]; push a probability or leave it out`,
-      );
-    }
-    this.#engineSink?.push(this.#ids.toEngine[keyId], confidence);
-  }
-
   #translatedBatch(batch: BatchPrediction): BatchPrediction {
     const toPolicy = this.#ids.toPolicy;
     return {
@@ -230,5 +223,59 @@ export class IsolatedPolicy implements Policy {
         return batch.predictBatch(translated, count);
       },
     };
+  }
+}
+
+/**
+ * The sink a policy pushes to: checks each push and forwards it, in engine
+ * ids, to the engine's sink. One per `IsolatedPolicy`, reused for every
+ * request, so that a request allocates nothing at the boundary. Its fields
+ * are private, so a policy reaches neither the engine nor the id
+ * translation (which would reveal the order of first requests) through it.
+ */
+class TranslatingSink implements PrefetchSink {
+  readonly #label: string;
+  /** The event the policy is handling, for the request index in errors. */
+  readonly #event: RequestEvent;
+  readonly #toEngine: Uint32Array;
+  #target: PrefetchSink | undefined;
+
+  constructor(label: string, event: RequestEvent, toEngine: Uint32Array) {
+    this.#label = label;
+    this.#event = event;
+    this.#toEngine = toEngine;
+  }
+
+  /**
+   * The engine's sink for the request being handled. Write-only: a policy
+   * that sets it only redirects its own pushes.
+   */
+  set target(target: PrefetchSink) {
+    this.#target = target;
+  }
+
+  push(keyId: number, confidence?: number): void {
+    const toEngine = this.#toEngine;
+    if (!isKeyId(keyId, toEngine.length)) this.#rejectKeyId(keyId);
+    if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
+      this.#rejectConfidence(confidence);
+    }
+    this.#target?.push(toEngine[keyId], confidence);
+  }
+
+  #rejectKeyId(keyId: number): never {
+    throw new PolicyContractError(
+      `${this.#where()}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
+    );
+  }
+
+  #rejectConfidence(confidence: number): never {
+    throw new PolicyContractError(
+      `${this.#where()}: pushed confidence ${confidence}, which is outside [0, 1]; push a probability or leave it out`,
+    );
+  }
+
+  #where(): string {
+    return `policy ${this.#label}, after request ${this.#event.index}`;
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Successor counts per key in a fixed number of slots per key, over typed
- * arrays sized once: slot j of key k is entry `k * slotsPerKey + j`, so the
- * slots of one key share a cache line or two and memory stays at about
- * 8 bytes per slot, however many distinct pairs the trace holds.
+ * Successor counts per key in a fixed number of slots per key, in one typed
+ * array sized once. Each key owns a record of `2 + 2 * slotsPerKey` words
+ * (its total, its best slot, then successor and count per slot), so one
+ * request reads one or two cache lines of the table, and memory stays at
+ * 8 bytes per slot plus 8 per key, however many distinct pairs the trace
+ * holds.
  *
  * Each key's slots are a Misra–Gries summary (J. Misra and D. Gries,
  * "Finding repeated elements", Science of Computer Programming, 1982) of
@@ -25,21 +27,20 @@
 export class SuccessorTable {
   readonly slotsPerKey: number;
   readonly keySpace: number;
-  /** Successor key id per slot; -1 when the slot is free. */
-  readonly #successors: Int32Array;
-  readonly #counts: Uint32Array;
-  /** Successors counted per key, stored or not: the exact total. */
-  readonly #totals: Uint32Array;
-  /** Slot of the best successor per key; -1 when every slot is free. */
-  readonly #bestSlots: Int32Array;
+  readonly #stride: number;
+  /**
+   * Per key: [0] successors counted, stored or not (the exact total);
+   * [1] best slot + 1, or 0 when every slot is free; then per slot the
+   * successor key id + 1 (0 when free) and its count. Ids are stored plus
+   * one so that a zeroed array is an empty table.
+   */
+  readonly #records: Uint32Array;
 
   constructor(keySpace: number, slotsPerKey: number) {
     this.keySpace = keySpace;
     this.slotsPerKey = slotsPerKey;
-    this.#successors = new Int32Array(keySpace * slotsPerKey).fill(-1);
-    this.#counts = new Uint32Array(keySpace * slotsPerKey);
-    this.#totals = new Uint32Array(keySpace);
-    this.#bestSlots = new Int32Array(keySpace).fill(-1);
+    this.#stride = 2 + 2 * slotsPerKey;
+    this.#records = new Uint32Array(keySpace * this.#stride);
   }
 
   /**
@@ -48,68 +49,85 @@ export class SuccessorTable {
    * tie keeps the earlier best; decrements keep the order of counts.
    */
   add(previous: number, next: number): void {
-    const slots = this.slotsPerKey;
-    const base = previous * slots;
-    const successors = this.#successors;
-    const counts = this.#counts;
-    this.#totals[previous]++;
+    const records = this.#records;
+    const base = previous * this.#stride;
+    const end = base + this.#stride;
+    const stored = next + 1;
+    records[base + TOTAL]++;
     let free = -1;
-    for (let slot = 0; slot < slots; slot++) {
-      const successor = successors[base + slot];
-      if (successor === next) {
-        const count = ++counts[base + slot];
-        const best = this.#bestSlots[previous];
-        if (best !== slot && count > counts[base + best]) {
-          this.#bestSlots[previous] = slot;
+    for (let cell = base + FIRST_SLOT; cell < end; cell += 2) {
+      const successor = records[cell];
+      if (successor === stored) {
+        const count = ++records[cell + 1];
+        const bestCell = this.#bestCell(base);
+        if (bestCell !== cell && count > records[bestCell + 1]) {
+          records[base + BEST] = slotOf(base, cell);
         }
         return;
       }
-      if (successor === -1 && free === -1) free = slot;
+      if (successor === 0 && free === -1) free = cell;
     }
     if (free !== -1) {
-      successors[base + free] = next;
-      counts[base + free] = 1;
-      if (this.#bestSlots[previous] === -1) this.#bestSlots[previous] = free;
+      records[free] = stored;
+      records[free + 1] = 1;
+      if (records[base + BEST] === 0) records[base + BEST] = slotOf(base, free);
       return;
     }
-    this.#decrementAll(previous);
+    this.#decrementAll(base);
   }
 
   /** Best successor of `keyId`, or -1 when none is held. */
   bestSuccessor(keyId: number): number {
-    const best = this.#bestSlots[keyId];
-    return best === -1 ? -1 : this.#successors[keyId * this.slotsPerKey + best];
+    const base = keyId * this.#stride;
+    if (this.#records[base + BEST] === 0) return -1;
+    return this.#records[this.#bestCell(base)] - 1;
   }
 
   /** Count of the best successor of `keyId`; 0 when none is held. */
   bestCount(keyId: number): number {
-    const best = this.#bestSlots[keyId];
-    return best === -1 ? 0 : this.#counts[keyId * this.slotsPerKey + best];
+    const base = keyId * this.#stride;
+    if (this.#records[base + BEST] === 0) return 0;
+    return this.#records[this.#bestCell(base) + 1];
   }
 
   /** Successors of `keyId` counted so far, including those not stored. */
   total(keyId: number): number {
-    return this.#totals[keyId];
+    return this.#records[keyId * this.#stride + TOTAL];
   }
 
   /** Stored count of (previous, next); 0 when not held. */
   count(previous: number, next: number): number {
-    const base = previous * this.slotsPerKey;
-    for (let slot = 0; slot < this.slotsPerKey; slot++) {
-      if (this.#successors[base + slot] === next) return this.#counts[base + slot];
+    const base = previous * this.#stride;
+    for (let cell = base + FIRST_SLOT; cell < base + this.#stride; cell += 2) {
+      if (this.#records[cell] === next + 1) return this.#records[cell + 1];
     }
     return 0;
   }
 
+  /** Cell of the best slot's successor; only valid when BEST is not 0. */
+  #bestCell(base: number): number {
+    return base + FIRST_SLOT + 2 * (this.#records[base + BEST] - 1);
+  }
+
   /** Step 3: all slots are taken, so each loses one count. */
-  #decrementAll(previous: number): void {
-    const base = previous * this.slotsPerKey;
+  #decrementAll(base: number): void {
+    const records = this.#records;
     let held = 0;
-    for (let slot = 0; slot < this.slotsPerKey; slot++) {
-      if (--this.#counts[base + slot] === 0) this.#successors[base + slot] = -1;
+    for (let cell = base + FIRST_SLOT; cell < base + this.#stride; cell += 2) {
+      if (--records[cell + 1] === 0) records[cell] = 0;
       else held++;
     }
     // The best slot held the highest count, so it empties only with all.
-    if (held === 0) this.#bestSlots[previous] = -1;
+    if (held === 0) records[base + BEST] = 0;
   }
+}
+
+/** Word offsets within a key's record. */
+const TOTAL = 0;
+const BEST = 1;
+const FIRST_SLOT = 2;
+
+/** Slot number plus one, as BEST stores it, of a successor cell. */
+function slotOf(base: number, cell: number): number {
+  return (cell - base - FIRST_SLOT) / 2 + 1;
 }
