@@ -99,6 +99,9 @@ function isKeyId(keyId: number, keySpace: number): boolean {
   return Number.isInteger(keyId) && keyId >= 0 && keyId < keySpace;
 }
 
+/** Requests translated at a time: 16 KiB of ids, which stay in cache. */
+const TRANSLATION_CHUNK = 4096;
+
 /**
  * A policy behind the boundary, as the engine and `simulate` drive it. It
  * has `runPrepare` in place of `prepare`, because the boundary, not the
@@ -127,6 +130,15 @@ export class IsolatedPolicy implements Policy {
   /** Created on the first request, with the id translation. */
   #sink: TranslatingSink | undefined;
   #toPolicy: Uint32Array = new Uint32Array(0);
+  /**
+   * Policy ids of requests [chunkStart, chunkStart + chunkLength), filled
+   * a chunk at a time. One tight loop overlaps the cache misses of many
+   * `toPolicy` reads that, one per request, stalled the replay of a trace
+   * with a million keys.
+   */
+  readonly #chunk = new Uint32Array(TRANSLATION_CHUNK);
+  #chunkStart = 0;
+  #chunkLength = 0;
 
   /** `isBound` keeps engine ids for bounds, which may see the future. */
   constructor(policy: Policy, trace: Trace, trainEnd: number, isBound = false) {
@@ -174,13 +186,34 @@ export class IsolatedPolicy implements Policy {
     const sink = this.#sink ?? this.#createSink();
     const event = this.#event;
     event.index = request.index;
-    event.keyId = this.#toPolicy[request.keyId];
+    event.keyId = this.#policyKeyId(request.index, request.keyId);
     event.time = request.time;
     event.sizeBytes = request.sizeBytes;
     event.outcome = request.outcome;
     event.isScored = request.isScored;
     sink.target = prefetch;
     this.#inner.onRequest!(event, sink);
+  }
+
+  /** Policy id of `keyId`, requested at trace position `index`. */
+  #policyKeyId(index: number, keyId: number): number {
+    // Callers other than the engine may pass an index that is not where
+    // the trace requests keyId; those take the direct lookup.
+    if (this.#trace.keyIds[index] !== keyId) return this.#toPolicy[keyId];
+    const offset = index - this.#chunkStart;
+    if (offset >= 0 && offset < this.#chunkLength) return this.#chunk[offset];
+    this.#fillChunk(index);
+    return this.#chunk[0];
+  }
+
+  #fillChunk(start: number): void {
+    const keyIds = this.#trace.keyIds;
+    const toPolicy = this.#toPolicy;
+    const chunk = this.#chunk;
+    const length = Math.min(chunk.length, keyIds.length - start);
+    for (let i = 0; i < length; i++) chunk[i] = toPolicy[keyIds[start + i]];
+    this.#chunkStart = start;
+    this.#chunkLength = length;
   }
 
   #createSink(): TranslatingSink {

@@ -182,4 +182,24 @@ describe('IsolatedPolicy', () => {
     // The setter writes only; reading it returns nothing.
     expect((sink as unknown as { target: unknown }).target).toBeUndefined();
   });
+
+  it('translates every request of a long replay', async () => {
+    // Longer than one translation chunk, with keys revisited out of order.
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k${(i * 7919) % 3001}`);
+    const trace = traceOf(keys);
+    const texts: string[] = [];
+    let dictionary: PrepareContext['dictionary'] | undefined;
+    const probe: Policy = {
+      label: 'probe',
+      prepare: async (context) => void (dictionary = context.dictionary),
+      onRequest: (request) => void texts.push(dictionary!.textOf(request.keyId)),
+    };
+    await simulate({
+      trace,
+      policies: [{ id: 'probe', summary: '', params: [], create: () => probe }],
+      capacities: [{ unit: 'objects', objects: 10 }],
+      trainFraction: 0.1,
+    });
+    expect(texts).toEqual(keys);
+  });
 });
