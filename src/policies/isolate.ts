@@ -280,8 +280,8 @@ class TranslatingSink implements PrefetchSink {
   }
 
   /**
-   * The engine's sink for the request being handled. Write-only: a policy
-   * that sets it only redirects its own pushes.
+   * Sets the engine's sink for the request being handled. Write-only, so a
+   * policy that sets it only redirects its own pushes.
    */
   set target(target: PrefetchSink) {
     this.#target = target;

@@ -1,10 +1,9 @@
 /**
  * Successor counts per key in a fixed number of slots per key, in one typed
- * array sized once. Each key owns a record of `2 + 2 * slotsPerKey` words
- * (its total, its best slot, then successor and count per slot), so one
- * request reads one or two cache lines of the table, and memory stays at
- * 8 bytes per slot plus 8 per key, however many distinct pairs the trace
- * holds.
+ * array sized once. Each key owns a record of `2 + 2 * slotsPerKey` words:
+ * its total, its best slot, then successor and count per slot. One request
+ * so reads one or two cache lines of the table. Memory stays at 8 bytes per
+ * slot plus 8 per key, however many distinct pairs the trace contains.
  *
  * Each key's slots are a Misra–Gries summary (J. Misra and D. Gries,
  * "Finding repeated elements", Science of Computer Programming, 1982) of
@@ -29,10 +28,10 @@ export class SuccessorTable {
   readonly keySpace: number;
   readonly #stride: number;
   /**
-   * Per key: [0] successors counted, stored or not (the exact total);
-   * [1] best slot + 1, or 0 when every slot is free; then per slot the
+   * Per key: [0] successors counted, stored or not (the exact total).
+   * [1] best slot + 1, or 0 when every slot is free. Then per slot the
    * successor key id + 1 (0 when free) and its count. Ids are stored plus
-   * one so that a zeroed array is an empty table.
+   * one, so a zeroed array is an empty table.
    */
   readonly #records: Uint32Array;
 
@@ -45,8 +44,8 @@ export class SuccessorTable {
 
   /**
    * Counts one request for `next` right after one for `previous`. The best
-   * successor is the one that first reached the highest count, so that a
-   * tie keeps the earlier best; decrements keep the order of counts.
+   * successor is the one that first reached the highest count, so a tie
+   * keeps the earlier best. Decrements keep the order of counts.
    */
   add(previous: number, next: number): void {
     const records = this.#records;
@@ -112,13 +111,13 @@ export class SuccessorTable {
   /** Step 3: all slots are taken, so each loses one count. */
   #decrementAll(base: number): void {
     const records = this.#records;
-    let held = 0;
+    let occupied = 0;
     for (let cell = base + FIRST_SLOT; cell < base + this.#stride; cell += 2) {
       if (--records[cell + 1] === 0) records[cell] = 0;
-      else held++;
+      else occupied++;
     }
     // The best slot held the highest count, so it empties only with all.
-    if (held === 0) records[base + BEST] = 0;
+    if (occupied === 0) records[base + BEST] = 0;
   }
 }
 

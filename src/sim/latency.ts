@@ -48,9 +48,9 @@ export function latencySource(spec: LatencySpec, seed: number): LatencySource {
   }
 }
 
-// One class per model rather than object literals with closures: the
-// engine calls `next` once per fetch, and a class method on a fixed shape
-// is what V8 inlines best there.
+// One class per model rather than object literals with closures, because
+// the engine calls `next` once per fetch: within a replay that call site
+// then sees one class and one method.
 
 class FixedLatency implements LatencySource {
   readonly isZero: boolean;
