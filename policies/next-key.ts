@@ -9,10 +9,18 @@
  *
  * The table learns from warm-up requests too, which are in the past of every
  * scored request, so it never uses a request before that request happened.
+ *
+ * Deviation from an exact table: each key keeps at most `successor-slots`
+ * successors, as a Misra–Gries summary (see `SuccessorTable`), so memory is
+ * fixed by the key count rather than growing with every distinct pair. A
+ * key with at most that many distinct successors is predicted exactly as
+ * with an unbounded table. For other keys the counts are lower bounds, so
+ * the policy pushes only where the exact table would push too. With
+ * `confidence` at or below 0.5 it may then name another successor.
  */
 import type { PolicyEntry } from '../src/policies/registry-types.js';
 import type { ParamValues } from '../src/policies/params.js';
-import { PairCounts } from '../src/policies/pair-counts.js';
+import { SuccessorTable } from '../src/policies/successor-table.js';
 import type {
   Policy,
   PrefetchSink,
@@ -23,17 +31,17 @@ class NextKeyPolicy implements Policy {
   readonly label: string;
   readonly #minCount: number;
   readonly #confidence: number;
-  readonly #pairCounts = new PairCounts();
-  #keySpace = 0;
-  #successorTotals = new Uint32Array(0);
-  #bestSuccessor = new Int32Array(0);
-  #bestCount = new Uint32Array(0);
+  readonly #slotsPerKey: number;
+  #table: SuccessorTable;
+  #hasCounted = false;
   #previous = -1;
 
   constructor(label: string, params: ParamValues) {
     this.label = label;
     this.#minCount = params['min-count'] as number;
     this.#confidence = params.confidence as number;
+    this.#slotsPerKey = params['successor-slots'] as number;
+    this.#table = new SuccessorTable(0, this.#slotsPerKey);
   }
 
   async prepare(context: { training: { keySpace: number } }): Promise<void> {
@@ -42,44 +50,34 @@ class NextKeyPolicy implements Policy {
 
   onRequest(request: RequestEvent, prefetch: PrefetchSink): void {
     const keyId = request.keyId;
-    if (keyId >= this.#keySpace) this.#allocate(keyId + 1);
-    if (this.#previous !== -1) this.#count(this.#previous, keyId);
-    this.#previous = keyId;
-    const best = this.#bestCount[keyId];
-    if (best < this.#minCount) return;
-    const share = best / this.#successorTotals[keyId];
-    if (share >= this.#confidence) prefetch.push(this.#bestSuccessor[keyId], share);
-  }
-
-  #count(previous: number, next: number): void {
-    const count = this.#pairCounts.increment(previous, next);
-    this.#successorTotals[previous]++;
-    // Counts only grow, so the pair just counted is the only one that can
-    // overtake the current best; ties keep the earlier best.
-    if (count > this.#bestCount[previous]) {
-      this.#bestCount[previous] = count;
-      this.#bestSuccessor[previous] = next;
+    if (keyId >= this.#table.keySpace) this.#allocate(keyId + 1);
+    const table = this.#table;
+    if (this.#previous !== -1) {
+      table.add(this.#previous, keyId);
+      this.#hasCounted = true;
     }
+    this.#previous = keyId;
+    const best = table.bestCount(keyId);
+    if (best < this.#minCount) return;
+    const share = best / table.total(keyId);
+    if (share >= this.#confidence) prefetch.push(table.bestSuccessor(keyId), share);
   }
 
-  /** Sizes the tables; only called before the first pair is counted. */
+  /** Sizes the table; valid only before the first pair is counted. */
   #allocate(keySpace: number): void {
-    if (this.#pairCounts.size > 0) {
+    if (this.#hasCounted) {
       throw new Error(
-        `next-key: key id ${keySpace - 1} is beyond the key space of ${this.#keySpace} given to prepare()`,
+        `next-key: key id ${keySpace - 1} is beyond the key space of ${this.#table.keySpace} given to prepare()`,
       );
     }
-    this.#keySpace = keySpace;
-    this.#successorTotals = new Uint32Array(keySpace);
-    this.#bestSuccessor = new Int32Array(keySpace).fill(-1);
-    this.#bestCount = new Uint32Array(keySpace);
+    this.#table = new SuccessorTable(keySpace, this.#slotsPerKey);
   }
 }
 
 export const nextKey: PolicyEntry = {
   id: 'next-key',
   summary:
-    'prefetches the key that most often followed the current key so far',
+    'prefetches the key that most often followed the current key so far, from a fixed number of successor counts per key',
   params: [
     {
       name: 'min-count',
@@ -96,6 +94,15 @@ export const nextKey: PolicyEntry = {
       max: 1,
       unit: 'share',
       description: 'minimum share of the key\'s successors that the successor must be',
+    },
+    {
+      name: 'successor-slots',
+      type: 'integer',
+      default: 4,
+      min: 1,
+      max: 64,
+      description:
+        'successors kept per key (8 bytes each); a key with more distinct successors keeps the frequent ones by the Misra–Gries rule, with counts that may fall short',
     },
   ],
   create: ({ params, label }) => new NextKeyPolicy(label, params),

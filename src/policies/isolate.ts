@@ -19,6 +19,7 @@ import {
   type PrefetchSink,
   type RequestEvent,
 } from './policy.js';
+import { sortIdsByText } from './text-order.js';
 
 /** Translation between engine key ids and the ids a policy sees. */
 interface KeyIdMap {
@@ -51,22 +52,12 @@ function keyIdMapFor(trace: Trace, trainEnd: number): KeyIdMap {
 function buildKeyIdMap(trace: Trace, trainEnd: number): KeyIdMap {
   const keys = trace.keys;
   const trainingKeys = prefixKeyCount(trace.keyIds.subarray(0, trainEnd));
-  const later = Array.from(
-    { length: keys.length - trainingKeys },
-    (_, i) => trainingKeys + i,
-  );
-  // Code-unit order: cheap, and independent of locale and of the trace.
-  later.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
   const toEngine = new Uint32Array(keys.length);
   const toPolicy = new Uint32Array(keys.length);
-  for (let id = 0; id < trainingKeys; id++) {
-    toEngine[id] = id;
-    toPolicy[id] = id;
-  }
-  later.forEach((engineId, i) => {
-    toEngine[trainingKeys + i] = engineId;
-    toPolicy[engineId] = trainingKeys + i;
-  });
+  for (let id = 0; id < keys.length; id++) toEngine[id] = id;
+  // Code-unit order: cheap, and independent of locale and of the trace.
+  sortIdsByText(toEngine.subarray(trainingKeys), keys);
+  for (let id = 0; id < keys.length; id++) toPolicy[toEngine[id]] = id;
   return { toPolicy, toEngine, dictionary: dictionaryOf(keys, toPolicy, toEngine) };
 }
 
@@ -108,6 +99,9 @@ function isKeyId(keyId: number, keySpace: number): boolean {
   return Number.isInteger(keyId) && keyId >= 0 && keyId < keySpace;
 }
 
+/** Requests translated at a time: 16 KiB of ids, which stay in cache. */
+const TRANSLATION_CHUNK = 4096;
+
 /**
  * A policy behind the boundary, as the engine and `simulate` drive it. It
  * has `runPrepare` in place of `prepare`, because the boundary, not the
@@ -133,8 +127,18 @@ export class IsolatedPolicy implements Policy {
     outcome: Outcome.Miss,
     isScored: false,
   };
-  readonly #sink: PrefetchSink;
-  #engineSink: PrefetchSink | undefined;
+  /** Created on the first request, with the id translation. */
+  #sink: TranslatingSink | undefined;
+  #toPolicy: Uint32Array = new Uint32Array(0);
+  /**
+   * Policy ids of requests [chunkStart, chunkStart + chunkLength), filled
+   * a chunk at a time. One tight loop overlaps the cache misses of many
+   * `toPolicy` reads that, one per request, stalled the replay of a trace
+   * with a million keys.
+   */
+  readonly #chunk = new Uint32Array(TRANSLATION_CHUNK);
+  #chunkStart = 0;
+  #chunkLength = 0;
 
   /** `isBound` keeps engine ids for bounds, which may see the future. */
   constructor(policy: Policy, trace: Trace, trainEnd: number, isBound = false) {
@@ -143,7 +147,6 @@ export class IsolatedPolicy implements Policy {
     this.#trainEnd = trainEnd;
     this.#isBound = isBound;
     this.label = policy.label;
-    this.#sink = { push: (keyId, confidence) => this.#push(keyId, confidence) };
     if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
     if (policy.onRequest !== undefined) {
       this.onRequest = (request, prefetch) => this.#forward(request, prefetch);
@@ -180,15 +183,44 @@ export class IsolatedPolicy implements Policy {
   }
 
   #forward(request: RequestEvent, prefetch: PrefetchSink): void {
+    const sink = this.#sink ?? this.#createSink();
     const event = this.#event;
     event.index = request.index;
-    event.keyId = this.#ids.toPolicy[request.keyId];
+    event.keyId = this.#policyKeyId(request.index, request.keyId);
     event.time = request.time;
     event.sizeBytes = request.sizeBytes;
     event.outcome = request.outcome;
     event.isScored = request.isScored;
-    this.#engineSink = prefetch;
-    this.#inner.onRequest!(event, this.#sink);
+    sink.target = prefetch;
+    this.#inner.onRequest!(event, sink);
+  }
+
+  /** Policy id of `keyId`, requested at trace position `index`. */
+  #policyKeyId(index: number, keyId: number): number {
+    // Callers other than the engine may pass an index that is not where
+    // the trace requests keyId; those take the direct lookup.
+    if (this.#trace.keyIds[index] !== keyId) return this.#toPolicy[keyId];
+    const offset = index - this.#chunkStart;
+    if (offset >= 0 && offset < this.#chunkLength) return this.#chunk[offset];
+    this.#fillChunk(index);
+    return this.#chunk[0];
+  }
+
+  #fillChunk(start: number): void {
+    const keyIds = this.#trace.keyIds;
+    const toPolicy = this.#toPolicy;
+    const chunk = this.#chunk;
+    const length = Math.min(chunk.length, keyIds.length - start);
+    for (let i = 0; i < length; i++) chunk[i] = toPolicy[keyIds[start + i]];
+    this.#chunkStart = start;
+    this.#chunkLength = length;
+  }
+
+  #createSink(): TranslatingSink {
+    const ids = this.#ids;
+    this.#toPolicy = ids.toPolicy;
+    this.#sink = new TranslatingSink(this.label, this.#event, ids.toEngine);
+    return this.#sink;
   }
 
   report(): PolicyReport {
@@ -211,21 +243,6 @@ export class IsolatedPolicy implements Policy {
     this.#inner.dispose?.();
   }
 
-  #push(keyId: number, confidence: number | undefined): void {
-    const where = `policy ${this.label}, after request ${this.#event.index}`;
-    if (!isKeyId(keyId, this.#ids.toEngine.length)) {
-      throw new PolicyContractError(
-        `${where}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#ids.toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
-      );
-    }
-    if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
-      throw new PolicyContractError(
-        `${where}: pushed confidence ${confidence}, which is outside [0, 1]; push a probability or leave it out`,
-      );
-    }
-    this.#engineSink?.push(this.#ids.toEngine[keyId], confidence);
-  }
-
   #translatedBatch(batch: BatchPrediction): BatchPrediction {
     const toPolicy = this.#ids.toPolicy;
     return {
@@ -239,5 +256,59 @@ export class IsolatedPolicy implements Policy {
         return batch.predictBatch(translated, count);
       },
     };
+  }
+}
+
+/**
+ * The sink a policy pushes to: checks each push and forwards it, in engine
+ * ids, to the engine's sink. One per `IsolatedPolicy`, reused for every
+ * request, so that a request allocates nothing at the boundary. Its fields
+ * are private, so a policy reaches neither the engine nor the id
+ * translation (which would reveal the order of first requests) through it.
+ */
+class TranslatingSink implements PrefetchSink {
+  readonly #label: string;
+  /** The event the policy is handling, for the request index in errors. */
+  readonly #event: RequestEvent;
+  readonly #toEngine: Uint32Array;
+  #target: PrefetchSink | undefined;
+
+  constructor(label: string, event: RequestEvent, toEngine: Uint32Array) {
+    this.#label = label;
+    this.#event = event;
+    this.#toEngine = toEngine;
+  }
+
+  /**
+   * Sets the engine's sink for the request being handled. Write-only, so a
+   * policy that sets it only redirects its own pushes.
+   */
+  set target(target: PrefetchSink) {
+    this.#target = target;
+  }
+
+  push(keyId: number, confidence?: number): void {
+    const toEngine = this.#toEngine;
+    if (!isKeyId(keyId, toEngine.length)) this.#rejectKeyId(keyId);
+    if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
+      this.#rejectConfidence(confidence);
+    }
+    this.#target?.push(toEngine[keyId], confidence);
+  }
+
+  #rejectKeyId(keyId: number): never {
+    throw new PolicyContractError(
+      `${this.#where()}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
+    );
+  }
+
+  #rejectConfidence(confidence: number): never {
+    throw new PolicyContractError(
+      `${this.#where()}: pushed confidence ${confidence}, which is outside [0, 1]; push a probability or leave it out`,
+    );
+  }
+
+  #where(): string {
+    return `policy ${this.#label}, after request ${this.#event.index}`;
   }
 }

@@ -226,7 +226,7 @@ export class ReplayEngine implements PrefetchSink {
       const outcome = this.#serve(i);
       // A fetch that completes at once lands before the policy is called,
       // so the policy sees the cache as the request left it.
-      if (this.#completions.size > 0) this.#completeUntil(this.#clock);
+      if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
       let issued = 0;
       if (this.#hasRequestHook) {
         const isSampled = this.#isScored && (i - scoredStart) % sampleEvery === 0;
@@ -389,7 +389,7 @@ export class ReplayEngine implements PrefetchSink {
     const keyId = trace.keyIds[i];
     const sizeBytes = trace.sizes[i];
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
-    if (this.#completions.size > 0) this.#completeUntil(this.#clock);
+    if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
     if (this.#prediction !== -1) this.#checkPrediction(keyId);
     const previousSize = this.#lastSizeBytes[keyId];
     const wasEstimated = this.#isSizeEstimated[keyId] === 1;
@@ -576,8 +576,8 @@ export class ReplayEngine implements PrefetchSink {
   /** Applies every fetch completion due at or before `time`. */
   #completeUntil(time: number): void {
     const queue = this.#completions;
-    while (queue.size > 0 && queue.peekTime() <= time) {
-      const completion = queue.peekTime();
+    // peekTime is Infinity on an empty queue, which ends the loop.
+    for (let completion = queue.peekTime(); completion <= time; completion = queue.peekTime()) {
       const keyId = queue.peekKeyId();
       queue.pop();
       this.#land(keyId, this.#inFlightPrefetch[keyId] === 1);

@@ -35,12 +35,15 @@ export class FetchQueue {
 
   push(time: number, keyId: number, isPrefetch: boolean): void {
     if (this.#size === this.#times.length) this.#grow();
+    const times = this.#times;
+    const sequences = this.#sequence;
     let i = this.#size++;
     const sequence = this.#nextSequence++;
     // Sift up: move parents down until the new entry's place is found.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#before(time, sequence, parent)) break;
+      const parentTime = times[parent];
+      if (!(time < parentTime || (time === parentTime && sequence < sequences[parent]))) break;
       this.#move(parent, i);
       i = parent;
     }
@@ -51,8 +54,10 @@ export class FetchQueue {
   pop(): void {
     const last = --this.#size;
     if (last === 0) return;
-    const time = this.#times[last];
-    const sequence = this.#sequence[last];
+    const times = this.#times;
+    const sequences = this.#sequence;
+    const time = times[last];
+    const sequence = sequences[last];
     const keyId = this.#keyIds[last];
     const isPrefetch = this.#isPrefetch[last];
     let i = 0;
@@ -61,28 +66,19 @@ export class FetchQueue {
       let child = 2 * i + 1;
       if (child >= last) break;
       const right = child + 1;
-      if (right < last && this.#lessThan(right, child)) child = right;
-      if (!this.#before(this.#times[child], this.#sequence[child], i, time, sequence)) {
-        break;
+      if (
+        right < last &&
+        (times[right] < times[child] ||
+          (times[right] === times[child] && sequences[right] < sequences[child]))
+      ) {
+        child = right;
       }
+      const childTime = times[child];
+      if (!(childTime < time || (childTime === time && sequences[child] < sequence))) break;
       this.#move(child, i);
       i = child;
     }
     this.#write(i, time, sequence, keyId, isPrefetch);
-  }
-
-  #before(
-    time: number,
-    sequence: number,
-    slot: number,
-    slotTime = this.#times[slot],
-    slotSequence = this.#sequence[slot],
-  ): boolean {
-    return time < slotTime || (time === slotTime && sequence < slotSequence);
-  }
-
-  #lessThan(a: number, b: number): boolean {
-    return this.#before(this.#times[a], this.#sequence[a], b);
   }
 
   #move(from: number, to: number): void {

@@ -40,25 +40,64 @@ export interface LatencySource {
 export function latencySource(spec: LatencySpec, seed: number): LatencySource {
   switch (spec.kind) {
     case 'fixed':
-      return { isZero: spec.value === 0, next: () => spec.value };
+      return new FixedLatency(spec.value);
     case 'column':
-      return { isZero: false, next: (i) => spec.values[i] };
-    case 'lognormal': {
-      const rng = xoroshiro128plus(seed);
-      const mu = Math.log(spec.median);
-      // p99 = median * exp(sigma * z(0.99)), so sigma follows from the ratio.
-      const sigma = Math.log(spec.p99 / spec.median) / probit(0.99);
-      return {
-        isZero: false,
-        next: () => {
-          // Box-Muller transform of two uniforms into one standard normal.
-          const u = 1 - uniformFloat64(rng);
-          const v = uniformFloat64(rng);
-          const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-          return Math.exp(mu + sigma * z);
-        },
-      };
-    }
+      return new ColumnLatency(spec.values);
+    case 'lognormal':
+      return new LognormalLatency(spec.median, spec.p99, seed);
+  }
+}
+
+// One class per model rather than object literals with closures, because
+// the engine calls `next` once per fetch: within a replay that call site
+// then sees one class and one method.
+
+class FixedLatency implements LatencySource {
+  readonly isZero: boolean;
+  readonly #value: number;
+
+  constructor(value: number) {
+    this.#value = value;
+    this.isZero = value === 0;
+  }
+
+  next(): number {
+    return this.#value;
+  }
+}
+
+class ColumnLatency implements LatencySource {
+  readonly isZero = false;
+  readonly #values: Float64Array;
+
+  constructor(values: Float64Array) {
+    this.#values = values;
+  }
+
+  next(requestIndex: number): number {
+    return this.#values[requestIndex];
+  }
+}
+
+class LognormalLatency implements LatencySource {
+  readonly isZero = false;
+  readonly #rng: ReturnType<typeof xoroshiro128plus>;
+  readonly #mu: number;
+  readonly #sigma: number;
+
+  constructor(median: number, p99: number, seed: number) {
+    this.#rng = xoroshiro128plus(seed);
+    this.#mu = Math.log(median);
+    // p99 = median * exp(sigma * z(0.99)), so sigma follows from the ratio.
+    this.#sigma = Math.log(p99 / median) / probit(0.99);
+  }
+
+  next(): number {
+    // Box-Muller transform of two uniforms into one standard normal.
+    const u = 1 - uniformFloat64(this.#rng);
+    const v = uniformFloat64(this.#rng);
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.exp(this.#mu + this.#sigma * z);
   }
 }
 

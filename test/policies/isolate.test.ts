@@ -150,4 +150,56 @@ describe('IsolatedPolicy', () => {
     await isolated.batch?.predictBatch(Int32Array.from([-1, 0, 0, 30]), 2);
     expect(received).toEqual([-1, 0, 0, 89]);
   });
+
+  it('reuses one event and one sink', () => {
+    const events: RequestEvent[] = [];
+    const sinks: PrefetchSink[] = [];
+    const isolated = new IsolatedPolicy(
+      { label: 'probe', onRequest: (request, prefetch) => void (events.push(request), sinks.push(prefetch)) },
+      descending,
+      20,
+    );
+    for (let index = 0; index < 3; index++) {
+      const request = { index, keyId: index, time: index, sizeBytes: 1, outcome: 1 as const, isScored: true };
+      isolated.onRequest(request, { push: () => {} });
+    }
+    expect(new Set(events).size).toBe(1);
+    expect(new Set(sinks).size).toBe(1);
+  });
+
+  it('exposes no id translation on the sink', () => {
+    let sink: PrefetchSink | undefined;
+    const isolated = new IsolatedPolicy(
+      { label: 'probe', onRequest: (_request, prefetch) => void (sink = prefetch) },
+      descending,
+      20,
+    );
+    const request = { index: 0, keyId: 0, time: 0, sizeBytes: 1, outcome: 1 as const, isScored: true };
+    isolated.onRequest(request, { push: () => {} });
+    expect(Object.keys(sink!)).toEqual([]);
+    const members = Object.getOwnPropertyNames(Object.getPrototypeOf(sink));
+    expect(members.sort()).toEqual(['constructor', 'push', 'target']);
+    // The setter writes only; reading it returns nothing.
+    expect((sink as unknown as { target: unknown }).target).toBeUndefined();
+  });
+
+  it('translates every request of a long replay', async () => {
+    // Longer than one translation chunk, with keys revisited out of order.
+    const keys = Array.from({ length: 10_000 }, (_, i) => `k${(i * 7919) % 3001}`);
+    const trace = traceOf(keys);
+    const texts: string[] = [];
+    let dictionary: PrepareContext['dictionary'] | undefined;
+    const probe: Policy = {
+      label: 'probe',
+      prepare: async (context) => void (dictionary = context.dictionary),
+      onRequest: (request) => void texts.push(dictionary!.textOf(request.keyId)),
+    };
+    await simulate({
+      trace,
+      policies: [{ id: 'probe', summary: '', params: [], create: () => probe }],
+      capacities: [{ unit: 'objects', objects: 10 }],
+      trainFraction: 0.1,
+    });
+    expect(texts).toEqual(keys);
+  });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulate.js';
 import { generateKeys } from '../../src/trace/generate.js';
@@ -40,11 +41,88 @@ describe('next-key', () => {
   });
 });
 
+/**
+ * Pushes of the policy before bounded successor tables: exact counts of
+ * every pair, the best successor being the first to reach the top count.
+ */
+function exactPushes(keys: string[], minCount: number, confidence: number): [string, number][][] {
+  const counts = new Map<string, Map<string, number>>();
+  const best = new Map<string, { successor: string; count: number }>();
+  const totals = new Map<string, number>();
+  return keys.map((key, index) => {
+    if (index > 0) {
+      const previous = keys[index - 1];
+      let row = counts.get(previous);
+      if (row === undefined) counts.set(previous, (row = new Map()));
+      const count = (row.get(key) ?? 0) + 1;
+      row.set(key, count);
+      totals.set(previous, (totals.get(previous) ?? 0) + 1);
+      if (count > (best.get(previous)?.count ?? 0)) best.set(previous, { successor: key, count });
+    }
+    const top = best.get(key);
+    if (top === undefined || top.count < minCount) return [];
+    const share = top.count / totals.get(key)!;
+    return share >= confidence ? [[top.successor, share]] : [];
+  });
+}
+
+describe('next-key successor slots', () => {
+  const settings = fc.record({
+    minCount: fc.integer({ min: 1, max: 3 }),
+    confidence: fc.constantFrom(0, 0.3, 0.6, 1),
+  });
+
+  it('predicts as the exact table while no key overflows its slots', () => {
+    // Six keys, so no key has more than five distinct successors.
+    const keys = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 300 });
+    fc.assert(
+      fc.property(keys, settings, (trace, { minCount, confidence }) => {
+        const params = { 'min-count': minCount, confidence, 'successor-slots': 5 };
+        expect(pushesAfterEach(trace, params)).toEqual(exactPushes(trace, minCount, confidence));
+      }),
+      { numRuns: 150, seed: 13 },
+    );
+  });
+
+  it('never pushes with a share above the exact one', () => {
+    const keys = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'), { maxLength: 300 });
+    fc.assert(
+      fc.property(keys, settings, fc.integer({ min: 1, max: 3 }), (trace, { minCount, confidence }, slots) => {
+        const params = { 'min-count': minCount, confidence, 'successor-slots': slots };
+        const exactShares = exactSharesAfterEach(trace);
+        pushesAfterEach(trace, params).forEach((pushed, index) => {
+          for (const [successor, share] of pushed) {
+            expect(share).toBeLessThanOrEqual(exactShares[index].get(successor) ?? 0);
+          }
+        });
+      }),
+      { numRuns: 150, seed: 17 },
+    );
+  });
+});
+
+/** Exact share of each successor of the key of each request, so far. */
+function exactSharesAfterEach(keys: string[]): Map<string, number>[] {
+  const counts = new Map<string, Map<string, number>>();
+  return keys.map((key, index) => {
+    if (index > 0) {
+      let row = counts.get(keys[index - 1]);
+      if (row === undefined) counts.set(keys[index - 1], (row = new Map()));
+      row.set(key, (row.get(key) ?? 0) + 1);
+    }
+    const row = counts.get(key) ?? new Map<string, number>();
+    const total = [...row.values()].reduce((sum, count) => sum + count, 0);
+    return new Map([...row].map(([successor, count]) => [successor, count / total]));
+  });
+}
+
+const DEFAULT_PARAMS = { 'min-count': 2, confidence: 0.6, 'successor-slots': 4 };
+
 /** Replays keys straight into a next-key policy; returns pushes per request. */
-function pushesAfterEach(keys: string[]): [string, number][][] {
+function pushesAfterEach(keys: string[], params: Record<string, number> = DEFAULT_PARAMS): [string, number][][] {
   const trace = traceOf(keys);
   const policy = nextKey.create({
-    params: { 'min-count': 2, confidence: 0.6 },
+    params,
     label: 'next-key',
     settings: { seed: 1 },
   });
