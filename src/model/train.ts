@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
+import { lossAndGradients, networkWeights, type NetworkWeights } from './lstm-gradients.js';
 import { DEFAULT_LEARNING_RATE } from './options.js';
 import { SeededRandom } from './random.js';
 import { sliceSamples, type Samples } from './samples.js';
@@ -191,6 +192,9 @@ async function fitEpoch(
 ): Promise<number> {
   const { window } = train;
   const classes = outputClasses(network);
+  // The hand-derived gradients of `lstm-gradients.ts` when the network is
+  // the one they compute; automatic differentiation otherwise.
+  const weights = networkWeights(network);
   let lossSum = 0;
   for (let start = 0; start < train.count; start += settings.batchSize) {
     const size = Math.min(settings.batchSize, train.count - start);
@@ -204,9 +208,11 @@ async function fitEpoch(
       targets[i] = train.targets[sample];
     }
 
-    const loss = workers === undefined
-      ? minimise(network, optimizer, inputs, targets, classes)
-      : await workers.step(inputs, targets);
+    const loss = workers !== undefined
+      ? await workers.step(inputs, targets)
+      : typeof weights === 'string'
+        ? minimise(network, optimizer, inputs, targets, classes)
+        : minimiseDerived(weights, optimizer, inputs, targets);
 
     const batch = start / settings.batchSize + 1;
     checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
@@ -235,6 +241,24 @@ function minimise(
   const loss = lossTensor.dataSync()[0];
   lossTensor.dispose();
   return loss;
+}
+
+/**
+ * Runs one optimizer step on a batch with the gradients of
+ * `lstm-gradients.ts`; returns its loss.
+ */
+function minimiseDerived(
+  weights: NetworkWeights,
+  optimizer: tf.Optimizer,
+  inputs: Int32Array,
+  targets: Int32Array,
+): number {
+  const { loss, gradients } = lossAndGradients(weights, inputs, targets);
+  optimizer.applyGradients(gradients);
+  tf.dispose(gradients);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return value;
 }
 
 /** Mean cross-entropy and top-1 accuracy of `network` on `samples`. */
