@@ -122,15 +122,19 @@ interface Constants {
 interface LayerTape {
   /** [x_t, h_{t-1}, 1] of each step, [batch, inputs + units + 1]. */
   readonly stepInputs: tf.Tensor2D[];
-  /** Activated gates i, f, σ(2·z_c), o of each step, [batch, 4·units]. */
-  readonly gates: tf.Tensor2D[];
-  /** Cell input tanh(z_c) = 2·σ(2·z_c) − 1 of each step, [batch, units]. */
-  readonly candidates: tf.Tensor2D[];
-  /** Cell state of each step, [batch, units]; index -1 is not kept. */
-  readonly cells: tf.Tensor2D[];
-  /** tanh of each step's cell state. */
+  /** Forget gate of each step, [batch, units]. */
+  readonly forgetGates: tf.Tensor2D[];
+  /** Output gate of each step, [batch, units]. */
+  readonly outputGates: tf.Tensor2D[];
+  /** tanh of each step's cell state, [batch, units]. */
   readonly cellTanh: tf.Tensor2D[];
-  /** Hidden state of each step. */
+  /**
+   * Of each step, [batch, 4·units]: what multiplies the cell-state
+   * gradient (for i, f, c) or the hidden-state gradient (for o) to give
+   * the gradient of each gate's pre-activation (see `lstmForward`).
+   */
+  readonly gateFactors: tf.Tensor2D[];
+  /** Hidden state of each step, [batch, units]. */
   readonly hidden: tf.Tensor2D[];
 }
 
@@ -247,7 +251,16 @@ function splitBias(gradient: tf.Tensor2D, bias: tf.Variable): [tf.Tensor, tf.Ten
   return [kernel, tf.reshape(biasRow, bias.shape)];
 }
 
-/** Runs one LSTM layer over `inputs` (one tensor per step) from zero state. */
+/**
+ * Runs one LSTM layer over `inputs` (one tensor per step) from zero state.
+ *
+ * With a = σ(m ⊙ z) the activated gates [i, f, s, o] of pre-activation z,
+ * m = [1, 1, 2, 1] per block, g = 2s − 1 = tanh(z_c), c = f ⊙ c' + i ⊙ g
+ * and h = o ⊙ tanh(c), the gradient of z given the gradients dc of c and
+ * dh of h is [dc, dc, dc, dh] ⊙ [g, c', i, tanh(c)] ⊙ m² ⊙ a ⊙ (1 − a).
+ * The second and third factors are known in the forward pass, so they are
+ * multiplied there, once, into the tape's `gateFactors`.
+ */
 function lstmForward(
   layer: LstmWeights,
   inputs: tf.Tensor2D[],
@@ -255,26 +268,38 @@ function lstmForward(
 ): LayerTape {
   const units = layer.recurrentKernel.shape[0];
   const batch = inputs[0].shape[0];
+  const scale = gateScale(units);
   // The cell-input columns scaled by 2 once per batch rather than the
   // pre-activations at every step.
-  const scaled = tf.mul(stackedWeights(layer), gateScale(units));
+  const scaled = tf.mul(stackedWeights(layer), scale);
+  const slopeScale = tf.square(scale);
   const { one, two, ones } = constants;
-  const tape: LayerTape = { stepInputs: [], gates: [], candidates: [], cells: [], cellTanh: [], hidden: [] };
+  const tape: LayerTape = {
+    stepInputs: [],
+    forgetGates: [],
+    outputGates: [],
+    cellTanh: [],
+    gateFactors: [],
+    hidden: [],
+  };
   let hidden = tf.zeros([batch, units]) as tf.Tensor2D;
   let cell = hidden;
   for (const input of inputs) {
     const stepInput = tf.concat([input, hidden, ones], 1);
-    const gates = tf.sigmoid(tf.matMul(stepInput, scaled)) as tf.Tensor2D;
-    const [inputGate, forgetGate, squashed, outputGate] = tf.split(gates, 4, 1);
-    const candidate = tf.sub(tf.mul(squashed, two), one) as tf.Tensor2D;
+    const gates = tf.sigmoid(tf.matMul(stepInput, scaled));
+    const [inputGate, forgetGate, squashed, outputGate] = tf.split(gates, 4, 1) as tf.Tensor2D[];
+    const candidate = tf.sub(tf.mul(squashed, two), one);
+    const previousCell = cell;
     cell = tf.add(tf.mul(forgetGate, cell), tf.mul(inputGate, candidate));
     const cellTanh = tanhBySigmoid(cell, constants);
     hidden = tf.mul(outputGate, cellTanh);
+    const slope = tf.mul(tf.mul(gates, tf.sub(one, gates)), slopeScale);
+    const factors = tf.concat([candidate, previousCell, inputGate, cellTanh], 1);
     tape.stepInputs.push(stepInput);
-    tape.gates.push(gates);
-    tape.candidates.push(candidate);
-    tape.cells.push(cell);
+    tape.forgetGates.push(forgetGate);
+    tape.outputGates.push(outputGate);
     tape.cellTanh.push(cellTanh);
+    tape.gateFactors.push(tf.mul(factors, slope));
     tape.hidden.push(hidden);
   }
   return tape;
@@ -298,15 +323,11 @@ function lstmBackward(
 ): { kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias: tf.Tensor; inputs: tf.Tensor2D[] } {
   const units = layer.recurrentKernel.shape[0];
   const inputSize = layer.kernel.shape[0];
-  const steps = tape.gates.length;
+  const steps = tape.hidden.length;
   const { one } = constants;
   // One transposed kernel for all steps: the backend packs a product's
   // right operand once per tensor.
   const stackedTranspose = tf.transpose(stackedWeights(layer));
-  // Derivative of each activated gate column with respect to its
-  // pre-activation, times the cell-input chain factor: σ' for i, f, o and
-  // 4·σ(2z)·(1 − σ(2z)) = 1 − tanh(z)² for the cell input.
-  const gateSlope = tf.square(gateScale(units));
 
   const gateGradients: tf.Tensor2D[] = new Array(steps);
   const inputGradients: tf.Tensor2D[] = new Array(steps);
@@ -317,38 +338,26 @@ function lstmBackward(
     const dh = hiddenGradient === undefined
       ? outside
       : outside === undefined ? hiddenGradient : tf.add(hiddenGradient, outside);
-    const gates = tape.gates[t];
-    const [inputGate, forgetGate, , outputGate] = tf.split(gates, 4, 1);
-    const candidate = tape.candidates[t];
-    const cellTanh = tape.cellTanh[t];
-
     if (dh === undefined) {
       throw new Error('lstmBackward: the last step of a layer needs an output gradient');
     }
-    const dOutput = tf.mul(dh, cellTanh);
+    const cellTanh = tape.cellTanh[t];
     const throughTanh = tf.mul(
-      tf.mul(dh, outputGate),
+      tf.mul(dh, tape.outputGates[t]),
       tf.sub(one, tf.square(cellTanh)),
     );
     const dc = cellGradient === undefined
       ? throughTanh
       : tf.add(cellGradient, throughTanh);
-    const previousCell = t > 0 ? tape.cells[t - 1] : undefined;
-    const dInput = tf.mul(dc, candidate);
-    const dForget = previousCell === undefined
-      ? tf.zerosLike(dc)
-      : tf.mul(dc, previousCell);
-    const dCandidate = tf.mul(dc, inputGate);
-    const activatedGradient = tf.concat([dInput, dForget, dCandidate, dOutput], 1);
-    const slope = tf.mul(tf.mul(gates, tf.sub(one, gates)), gateSlope);
-    const dz = tf.mul(activatedGradient, slope) as tf.Tensor2D;
+    const dz = tf.mul(tf.concat([dc, dc, dc, dh], 1), tape.gateFactors[t]) as tf.Tensor2D;
     gateGradients[t] = dz;
 
+    // The bias column's gradient is dropped.
     const dStepInput = tf.matMul(dz, stackedTranspose);
     const [dx, dhPrevious] = tf.split(dStepInput, [inputSize, units, 1], 1) as tf.Tensor2D[];
     inputGradients[t] = dx;
     hiddenGradient = dhPrevious;
-    cellGradient = tf.mul(dc, forgetGate) as tf.Tensor2D;
+    cellGradient = tf.mul(dc, tape.forgetGates[t]) as tf.Tensor2D;
   }
 
   // Weight gradients of all steps at once: Σ_t [x_t, h_{t-1}, 1]ᵀ · dz_t.

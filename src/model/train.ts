@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
+import { ScalarAdam } from './adam.js';
 import { lossAndGradients, networkWeights, type NetworkWeights } from './lstm-gradients.js';
 import { DEFAULT_LEARNING_RATE } from './options.js';
 import { SeededRandom } from './random.js';
@@ -64,6 +65,13 @@ export async function trainNetwork(
   const validation = sliceSamples(samples, trainCount, samples.count);
   const classes = outputClasses(network);
   const optimizer = tf.train.adam(settings.learningRate);
+  // The hand-derived gradients of `lstm-gradients.ts`, with an Adam of the
+  // same update, when the network is the one they compute; tfjs's
+  // automatic differentiation otherwise.
+  const weights = networkWeights(network);
+  const derived = typeof weights === 'string' || settings.shards > 1
+    ? undefined
+    : { weights, adam: new ScalarAdam(settings.learningRate) };
   const random = new SeededRandom(settings.seed);
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
   const best = new BestEpoch();
@@ -79,7 +87,11 @@ export async function trainNetwork(
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       random.shuffle(order);
-      const loss = await fitEpoch(network, optimizer, train, order, settings, epoch, workers);
+      const loss = await fitEpoch(train, order, settings, epoch, (inputs, targets) => {
+        if (workers !== undefined) return workers.step(inputs, targets);
+        if (derived === undefined) return minimise(network, optimizer, inputs, targets, classes);
+        return minimiseDerived(derived.weights, derived.adam, inputs, targets);
+      });
       history.trainingLoss.push(loss);
       let message =
         `lstm: epoch ${epoch}/${settings.epochs}: loss ${loss.toFixed(4)}`;
@@ -110,6 +122,7 @@ export async function trainNetwork(
   } finally {
     best.dispose();
     optimizer.dispose();
+    derived?.adam.dispose();
     await workers?.dispose();
   }
 
@@ -180,21 +193,18 @@ class BestEpoch {
   }
 }
 
-/** Runs one pass over `train` in the given order; returns the mean loss. */
+/**
+ * Runs one pass over `train` in the given order, one `step` per batch;
+ * returns the mean loss.
+ */
 async function fitEpoch(
-  network: tf.LayersModel,
-  optimizer: tf.Optimizer,
   train: Samples,
   order: Int32Array,
   settings: TrainingSettings,
   epoch: number,
-  workers: ShardWorkers | undefined,
+  step: (inputs: Int32Array, targets: Int32Array) => number | Promise<number>,
 ): Promise<number> {
   const { window } = train;
-  const classes = outputClasses(network);
-  // The hand-derived gradients of `lstm-gradients.ts` when the network is
-  // the one they compute; automatic differentiation otherwise.
-  const weights = networkWeights(network);
   let lossSum = 0;
   for (let start = 0; start < train.count; start += settings.batchSize) {
     const size = Math.min(settings.batchSize, train.count - start);
@@ -208,11 +218,7 @@ async function fitEpoch(
       targets[i] = train.targets[sample];
     }
 
-    const loss = workers !== undefined
-      ? await workers.step(inputs, targets)
-      : typeof weights === 'string'
-        ? minimise(network, optimizer, inputs, targets, classes)
-        : minimiseDerived(weights, optimizer, inputs, targets);
+    const loss = await step(inputs, targets);
 
     const batch = start / settings.batchSize + 1;
     checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
@@ -249,7 +255,7 @@ function minimise(
  */
 function minimiseDerived(
   weights: NetworkWeights,
-  optimizer: tf.Optimizer,
+  optimizer: ScalarAdam,
   inputs: Int32Array,
   targets: Int32Array,
 ): number {
