@@ -3,22 +3,22 @@
  * layers, dense, softmax cross-entropy), computed by a hand-derived
  * backward pass instead of tfjs's automatic differentiation.
  *
- * Why: profiling one epoch of the default model on the WebAssembly backend
+ * Profiling one epoch of the default model on the WebAssembly backend
  * (4,000 samples, batch 64) counted about 2,150 kernel calls per training
- * step, 123 of them matrix products, and about a third of the epoch spent
- * outside kernels (tape recording, `Identity` copies, per-op bookkeeping).
- * This pass makes about 750 kernel calls and 45 matrix products per step
- * and records no tape:
- * - each LSTM step multiplies [x_t, h_{t-1}] by one concatenated kernel
- *   [W; U] with the bias fused, instead of two products and two adds;
- * - the four gates are activated by one sigmoid over all columns, with
- *   the cell-input columns scaled by 2 first, since tanh(z) = 2·σ(2z) − 1;
- * - the backward step multiplies by [W; U]ᵀ once, which gives the input
- *   gradient and the recurrent gradient together, and that transposed
- *   kernel is made once per batch, so the backend keeps its packed form;
+ * step, 123 of them matrix products. About a third of the epoch went
+ * outside kernels, to tape recording, `Identity` copies and per-op
+ * bookkeeping. This pass records no tape, and a step with Adam makes
+ * about 770 kernel calls, 45 of them matrix products:
+ * - each LSTM step multiplies [x_t, h_{t-1}, 1] by one stacked matrix
+ *   [W; U; b], instead of two products and two adds;
+ * - one sigmoid activates all four gates, because the cell-input columns
+ *   are scaled by 2 first and tanh(z) = 2·σ(2z) − 1;
+ * - the backward step multiplies by [W; U; b]ᵀ once, which gives the input
+ *   gradient and the recurrent gradient together. That transposed matrix
+ *   is made once per batch, so the backend packs it once;
  * - the weight gradients of all time steps are one product of the stacked
  *   step inputs with the stacked gate gradients;
- * - softmax and its cross-entropy share one softmax (see `denseLoss`).
+ * - the loss and its gradient share one softmax (see `denseLoss`).
  *
  * The weights stay the network's own variables, so saving, loading and the
  * ONNX export are unchanged. Tests compare loss and gradients with tfjs's
@@ -63,7 +63,7 @@ const EXPECTED_CONFIG: Record<string, Record<string, unknown>> = {
 };
 
 /**
- * The weights of `network` when it is the network this module computes:
+ * Returns the weights of `network` when it is the network this module computes:
  * Embedding, LSTM returning sequences, LSTM returning its last output,
  * Dense, with the settings of `buildNetwork`. Otherwise returns a sentence
  * saying what differs, and the caller uses automatic differentiation.
@@ -118,7 +118,7 @@ interface Constants {
   readonly ones: tf.Tensor2D;
 }
 
-/** What the backward pass needs of one layer's forward pass. */
+/** Tensors of one layer's forward pass that its backward pass reads. */
 interface LayerTape {
   /** [x_t, h_{t-1}, 1] of each step, [batch, inputs + units + 1]. */
   readonly stepInputs: tf.Tensor2D[];

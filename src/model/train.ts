@@ -66,8 +66,9 @@ export async function trainNetwork(
   const classes = outputClasses(network);
   const optimizer = tf.train.adam(settings.learningRate);
   // The hand-derived gradients of `lstm-gradients.ts`, with an Adam of the
-  // same update, when the network is the one they compute; tfjs's
-  // automatic differentiation otherwise.
+  // same update, when the network is the one they compute and one thread
+  // trains. Otherwise tfjs's automatic differentiation, which the shard
+  // workers also use.
   const weights = networkWeights(network);
   const derived = typeof weights === 'string' || settings.shards > 1
     ? undefined
