@@ -8,11 +8,14 @@
  * step, 123 of them matrix products. About a third of the epoch went
  * outside kernels, to tape recording, `Identity` copies and per-op
  * bookkeeping. This pass records no tape, and a step with Adam makes
- * about 770 kernel calls, 45 of them matrix products:
+ * about 360 kernel calls, 45 of them matrix products and 60 of them the
+ * cell kernels of `lstm-cell-kernels.ts`:
  * - each LSTM step multiplies [x_t, h_{t-1}, 1] by one stacked matrix
  *   [W; U; b], instead of two products and two adds;
  * - one sigmoid activates all four gates, because the cell-input columns
  *   are scaled by 2 first and tanh(z) = 2·σ(2z) − 1;
+ * - the rest of the cell update is two host kernels forward and one
+ *   backward, instead of about 20 element-wise ops;
  * - the backward step multiplies by [W; U; b]ᵀ once, which gives the input
  *   gradient and the recurrent gradient together. That transposed matrix
  *   is made once per batch, so the backend packs it once;
@@ -25,6 +28,12 @@
  * automatic differentiation of the same network on the CPU backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  CELL_GRADIENT_KERNEL,
+  CELL_KERNEL,
+  HIDDEN_KERNEL,
+  runCellKernel,
+} from './lstm-cell-kernels.js';
 
 /** The trainable variables of the next-key network, by role. */
 export interface NetworkWeights {
@@ -110,8 +119,6 @@ export function networkWeights(
  * scalar tensor at every call, than when given an existing scalar tensor.
  */
 interface Constants {
-  readonly one: tf.Scalar;
-  readonly two: tf.Scalar;
   /** 1 / batch size, the factor of the mean loss's gradient. */
   readonly perSample: tf.Scalar;
   /** A column of ones, [batch, 1], that multiplies each bias row. */
@@ -122,18 +129,12 @@ interface Constants {
 interface LayerTape {
   /** [x_t, h_{t-1}, 1] of each step, [batch, inputs + units + 1]. */
   readonly stepInputs: tf.Tensor2D[];
-  /** Forget gate of each step, [batch, units]. */
-  readonly forgetGates: tf.Tensor2D[];
-  /** Output gate of each step, [batch, units]. */
-  readonly outputGates: tf.Tensor2D[];
+  /** Activated gates [i, f, σ(2·z_c), o] of each step, [batch, 4·units]. */
+  readonly gates: tf.Tensor2D[];
+  /** Cell state of each step, [batch, units]. */
+  readonly cells: tf.Tensor2D[];
   /** tanh of each step's cell state, [batch, units]. */
   readonly cellTanh: tf.Tensor2D[];
-  /**
-   * Of each step, [batch, 4·units]: what multiplies the cell-state
-   * gradient (for i, f, c) or the hidden-state gradient (for o) to give
-   * the gradient of each gate's pre-activation (see `lstmForward`).
-   */
-  readonly gateFactors: tf.Tensor2D[];
   /** Hidden state of each step, [batch, units]. */
   readonly hidden: tf.Tensor2D[];
 }
@@ -170,8 +171,6 @@ export function lossAndGradients(
 
   return tf.tidy(() => {
     const constants: Constants = {
-      one: tf.scalar(1),
-      two: tf.scalar(2),
       perSample: tf.scalar(1 / batch),
       ones: tf.ones([batch, 1]),
     };
@@ -192,8 +191,8 @@ export function lossAndGradients(
 
     const outputGradients: (tf.Tensor2D | undefined)[] = new Array(window);
     outputGradients[window - 1] = lastGradient;
-    const upperGradients = lstmBackward(second, upper, outputGradients, constants);
-    const lowerGradients = lstmBackward(first, lower, upperGradients.inputs, constants);
+    const upperGradients = lstmBackward(second, upper, outputGradients);
+    const lowerGradients = lstmBackward(first, lower, upperGradients.inputs);
 
     const embeddingGradient = tf.unsortedSegmentSum(
       tf.concat(lowerGradients.inputs as tf.Tensor2D[], 0),
@@ -253,13 +252,9 @@ function splitBias(gradient: tf.Tensor2D, bias: tf.Variable): [tf.Tensor, tf.Ten
 
 /**
  * Runs one LSTM layer over `inputs` (one tensor per step) from zero state.
- *
- * With a = σ(m ⊙ z) the activated gates [i, f, s, o] of pre-activation z,
- * m = [1, 1, 2, 1] per block, g = 2s − 1 = tanh(z_c), c = f ⊙ c' + i ⊙ g
- * and h = o ⊙ tanh(c), the gradient of z given the gradients dc of c and
- * dh of h is [dc, dc, dc, dh] ⊙ [g, c', i, tanh(c)] ⊙ m² ⊙ a ⊙ (1 − a).
- * The second and third factors are known in the forward pass, so they are
- * multiplied there, once, into the tape's `gateFactors`.
+ * The gates' pre-activations of a step are [x_t, h_{t-1}, 1] times the
+ * stacked weights, whose cell-input columns are scaled by 2 so that one
+ * sigmoid activates all four gates (see `lstm-cell-kernels.ts`).
  */
 function lstmForward(
   layer: LstmWeights,
@@ -268,46 +263,29 @@ function lstmForward(
 ): LayerTape {
   const units = layer.recurrentKernel.shape[0];
   const batch = inputs[0].shape[0];
-  const scale = gateScale(units);
   // The cell-input columns scaled by 2 once per batch rather than the
   // pre-activations at every step.
-  const scaled = tf.mul(stackedWeights(layer), scale);
-  const slopeScale = tf.square(scale);
-  const { one, two, ones } = constants;
-  const tape: LayerTape = {
-    stepInputs: [],
-    forgetGates: [],
-    outputGates: [],
-    cellTanh: [],
-    gateFactors: [],
-    hidden: [],
-  };
+  const scaled = tf.mul(stackedWeights(layer), gateScale(units));
+  const tape: LayerTape = { stepInputs: [], gates: [], cells: [], cellTanh: [], hidden: [] };
   let hidden = tf.zeros([batch, units]) as tf.Tensor2D;
-  let cell = hidden;
+  let cell: tf.Tensor2D | undefined;
   for (const input of inputs) {
-    const stepInput = tf.concat([input, hidden, ones], 1);
-    const gates = tf.sigmoid(tf.matMul(stepInput, scaled));
-    const [inputGate, forgetGate, squashed, outputGate] = tf.split(gates, 4, 1) as tf.Tensor2D[];
-    const candidate = tf.sub(tf.mul(squashed, two), one);
-    const previousCell = cell;
-    cell = tf.add(tf.mul(forgetGate, cell), tf.mul(inputGate, candidate));
-    const cellTanh = tanhBySigmoid(cell, constants);
-    hidden = tf.mul(outputGate, cellTanh);
-    const slope = tf.mul(tf.mul(gates, tf.sub(one, gates)), slopeScale);
-    const factors = tf.concat([candidate, previousCell, inputGate, cellTanh], 1);
+    const stepInput = tf.concat([input, hidden, constants.ones], 1);
+    const gates = tf.sigmoid(tf.matMul(stepInput, scaled)) as tf.Tensor2D;
+    const [newCell, doubledCell] = runCellKernel(CELL_KERNEL, { gates, previousCell: cell });
+    const [newHidden, cellTanh] = runCellKernel(HIDDEN_KERNEL, {
+      gates,
+      squashedCell: tf.sigmoid(doubledCell),
+    });
+    cell = newCell;
+    hidden = newHidden;
     tape.stepInputs.push(stepInput);
-    tape.forgetGates.push(forgetGate);
-    tape.outputGates.push(outputGate);
+    tape.gates.push(gates);
+    tape.cells.push(cell);
     tape.cellTanh.push(cellTanh);
-    tape.gateFactors.push(tf.mul(factors, slope));
     tape.hidden.push(hidden);
   }
   return tape;
-}
-
-/** tanh(x) as 2·σ(2x) − 1, whatever the backend's `Tanh` costs. */
-function tanhBySigmoid(x: tf.Tensor2D, { one, two }: Constants): tf.Tensor2D {
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, two)), two), one);
 }
 
 /**
@@ -319,12 +297,10 @@ function lstmBackward(
   layer: LstmWeights,
   tape: LayerTape,
   outputGradients: readonly (tf.Tensor2D | undefined)[],
-  constants: Constants,
 ): { kernel: tf.Tensor; recurrentKernel: tf.Tensor; bias: tf.Tensor; inputs: tf.Tensor2D[] } {
   const units = layer.recurrentKernel.shape[0];
   const inputSize = layer.kernel.shape[0];
   const steps = tape.hidden.length;
-  const { one } = constants;
   // One transposed kernel for all steps: the backend packs a product's
   // right operand once per tensor.
   const stackedTranspose = tf.transpose(stackedWeights(layer));
@@ -334,22 +310,17 @@ function lstmBackward(
   let hiddenGradient: tf.Tensor2D | undefined;
   let cellGradient: tf.Tensor2D | undefined;
   for (let t = steps - 1; t >= 0; t--) {
-    const outside = outputGradients[t];
-    const dh = hiddenGradient === undefined
-      ? outside
-      : outside === undefined ? hiddenGradient : tf.add(hiddenGradient, outside);
-    if (dh === undefined) {
+    if (hiddenGradient === undefined && outputGradients[t] === undefined) {
       throw new Error('lstmBackward: the last step of a layer needs an output gradient');
     }
-    const cellTanh = tape.cellTanh[t];
-    const throughTanh = tf.mul(
-      tf.mul(dh, tape.outputGates[t]),
-      tf.sub(one, tf.square(cellTanh)),
-    );
-    const dc = cellGradient === undefined
-      ? throughTanh
-      : tf.add(cellGradient, throughTanh);
-    const dz = tf.mul(tf.concat([dc, dc, dc, dh], 1), tape.gateFactors[t]) as tf.Tensor2D;
+    const [dz, previousCellGradient] = runCellKernel(CELL_GRADIENT_KERNEL, {
+      gates: tape.gates[t],
+      cellTanh: tape.cellTanh[t],
+      previousCell: t > 0 ? tape.cells[t - 1] : undefined,
+      hiddenGradient,
+      outsideGradient: outputGradients[t],
+      cellGradient,
+    });
     gateGradients[t] = dz;
 
     // The bias column's gradient is dropped.
@@ -357,7 +328,7 @@ function lstmBackward(
     const [dx, dhPrevious] = tf.split(dStepInput, [inputSize, units, 1], 1) as tf.Tensor2D[];
     inputGradients[t] = dx;
     hiddenGradient = dhPrevious;
-    cellGradient = tf.mul(dc, tape.forgetGates[t]) as tf.Tensor2D;
+    cellGradient = previousCellGradient;
   }
 
   // Weight gradients of all steps at once: Σ_t [x_t, h_{t-1}, 1]ᵀ · dz_t.
