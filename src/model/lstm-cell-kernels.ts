@@ -79,9 +79,9 @@ function cellKernel({ inputs, backend }: KernelArgs): TensorInfo[] {
         const row = b * width;
         for (let j = 0; j < units; j++) {
           const k = b * units + j;
-          const candidate = 2 * a![row + 2 * units + j] - 1;
-          let c = a![row + j] * candidate;
-          if (previous !== undefined) c += a![row + units + j] * previous[k];
+          const candidate = fround(2 * a![row + 2 * units + j] - 1);
+          let c = fround(a![row + j] * candidate);
+          if (previous !== undefined) c = fround(fround(a![row + units + j] * previous[k]) + c);
           cell[k] = c;
           doubled[k] = 2 * c;
         }
@@ -108,7 +108,7 @@ function hiddenKernel({ inputs, backend }: KernelArgs): TensorInfo[] {
         const row = b * width + 3 * units;
         for (let j = 0; j < units; j++) {
           const k = b * units + j;
-          const tanh = 2 * squashed![k] - 1;
+          const tanh = fround(2 * squashed![k] - 1);
           cellTanh[k] = tanh;
           hidden[k] = a![row + j] * tanh;
         }
@@ -127,7 +127,8 @@ function hiddenKernel({ inputs, backend }: KernelArgs): TensorInfo[] {
  * With dh the sum of the hidden-state gradients and
  * dc = dc_next + dh ⊙ o ⊙ (1 − tanh²(c)):
  * dz_i = dc ⊙ g ⊙ i(1 − i), dz_f = dc ⊙ c' ⊙ f(1 − f),
- * dz_c = dc ⊙ i ⊙ (1 − g²), dz_o = dh ⊙ tanh(c) ⊙ o(1 − o), dc' = dc ⊙ f.
+ * dz_c = dc ⊙ i ⊙ 4s(1 − s), which is 1 − g², dz_o = dh ⊙ tanh(c) ⊙ o(1 − o)
+ * and dc' = dc ⊙ f.
  */
 function cellGradientKernel({ inputs, backend }: KernelArgs): TensorInfo[] {
   const gates = inputs.gates as TensorInfo;
@@ -152,20 +153,38 @@ function cellGradientKernel({ inputs, backend }: KernelArgs): TensorInfo[] {
           const k = b * units + j;
           const i = a![row + j];
           const f = a![row + units + j];
-          const g = 2 * a![row + 2 * units + j] - 1;
+          const s = a![row + 2 * units + j];
           const o = a![row + 3 * units + j];
+          const g = fround(2 * s - 1);
           const tanh = cellTanh![k];
-          const dh = (dhNext === undefined ? 0 : dhNext[k]) + (dhOutside === undefined ? 0 : dhOutside[k]);
-          const dc = (dcNext === undefined ? 0 : dcNext[k]) + dh * o * (1 - tanh * tanh);
-          dz[row + j] = dc * g * i * (1 - i);
-          dz[row + units + j] = previous === undefined ? 0 : dc * previous[k] * f * (1 - f);
-          dz[row + 2 * units + j] = dc * i * (1 - g * g);
-          dz[row + 3 * units + j] = dh * tanh * o * (1 - o);
+          let dh = dhNext === undefined ? 0 : dhNext[k];
+          if (dhOutside !== undefined) dh = dhNext === undefined ? dhOutside[k] : fround(dh + dhOutside[k]);
+          const throughTanh = fround(fround(dh * o) * fround(1 - fround(tanh * tanh)));
+          const dc = dcNext === undefined ? throughTanh : fround(dcNext[k] + throughTanh);
+          dz[row + j] = dc * fround(g * slope(i, 1));
+          dz[row + units + j] = previous === undefined ? 0 : dc * fround(previous[k] * slope(f, 1));
+          dz[row + 2 * units + j] = dc * fround(i * slope(s, 4));
+          dz[row + 3 * units + j] = dh * fround(tanh * slope(o, 1));
           dcPrevious[k] = dc * f;
         }
       }
     },
   );
+}
+
+/**
+ * Rounds to float32. Every kernel rounds after each operation, in the
+ * order that float32 tensor ops would, so that its results equal, bit for
+ * bit, those of the element-wise tfjs ops it replaces. Training is
+ * sensitive to rounding: with one rounding at the end instead, early
+ * stopping ended the 1,000-sample sequential run of `simulate validate` at
+ * epoch 11 with 86% accuracy rather than at epoch 33 with 100%.
+ */
+const fround = Math.fround;
+
+/** σ'(x)·scale from σ(x) = `a`, rounded as float32 ops would. */
+function slope(a: number, scale: number): number {
+  return fround(fround(a * fround(1 - a)) * scale);
 }
 
 const registered = new Set<string>();
