@@ -3,8 +3,9 @@
  * `lstm-gradients.ts`. With tfjs ops, the cell update took 13 kernel calls
  * per step forward and 9 backward, and each call has a fixed cost of
  * several microseconds on the WebAssembly backend. These kernels do the
- * same work in one pass each, which made an epoch of the default model
- * about 8% faster (CPU time, best of 4 alternated runs). The activations stay on the backend (one sigmoid for
+ * same work in one pass each. An epoch of the default model took 3 to 8%
+ * less CPU time with them (best of 3 or 4 runs alternated with the op
+ * version, on a loaded 2-core VM). The activations stay on the backend (one sigmoid for
  * the gates, one for tanh(c) = 2·σ(2c) − 1), because its vectorised
  * sigmoid is much faster per element than `Math.exp`.
  *
