@@ -59,8 +59,10 @@ export async function lstmSection(): Promise<{ title: string; markdown: string; 
   const keyIds = reportKeyIds(options.window);
 
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const model = await NextKeyModel.train(keyIds, keyIds.length, options);
   const trainingSeconds = (performance.now() - started) / 1000;
+  const trainingCpuSeconds = cpuSeconds(process.cpuUsage(cpuStarted));
   const trainingSamples = model.training.trainSamples;
   const shardedSeconds = await timeShardedTraining(keyIds, options);
 
@@ -78,7 +80,14 @@ export async function lstmSection(): Promise<{ title: string; markdown: string; 
   const json = {
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, loadAverage1m: loadavg()[0] },
     backend,
-    training: { samples: trainingSamples, epochs: EPOCHS, seconds: trainingSeconds, samplesPerSecond: (trainingSamples * EPOCHS) / trainingSeconds },
+    training: {
+      samples: trainingSamples,
+      epochs: EPOCHS,
+      seconds: trainingSeconds,
+      samplesPerSecond: (trainingSamples * EPOCHS) / trainingSeconds,
+      cpuSeconds: trainingCpuSeconds,
+      samplesPerCpuSecond: (trainingSamples * EPOCHS) / trainingCpuSeconds,
+    },
     trainingTwoShards: { shards: SHARDS, seconds: shardedSeconds, samplesPerSecond: (trainingSamples * EPOCHS) / shardedSeconds },
     engines,
     peakMemoryMiB,
@@ -87,6 +96,11 @@ export async function lstmSection(): Promise<{ title: string; markdown: string; 
     targets: TARGETS,
   };
   return { title: 'LSTM model', markdown: render(json), json };
+}
+
+/** User plus system time of a `process.cpuUsage` difference, in seconds. */
+function cpuSeconds(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1e6;
 }
 
 /** Seconds to train the same model with batches cut into `SHARDS` parts. */
@@ -178,7 +192,7 @@ async function timeSingles(predict: (i: number) => unknown): Promise<{ single: P
 function render(json: {
   machine: { cpu?: string; cores: number; loadAverage1m: number };
   backend: string;
-  training: { samples: number; seconds: number; samplesPerSecond: number };
+  training: { samples: number; seconds: number; samplesPerSecond: number; cpuSeconds: number; samplesPerCpuSecond: number };
   trainingTwoShards: { shards: number; seconds: number; samplesPerSecond: number };
   engines: EngineFigures[];
   peakMemoryMiB: number;
@@ -192,7 +206,7 @@ function render(json: {
     '',
     '| measurement | ours | earlier report | target | target met |',
     '| --- | ---: | ---: | ---: | --- |',
-    `| training, 10 epochs of ${training.samples.toLocaleString('en-US')} samples (${json.backend}) | ${training.seconds.toFixed(1)} s (${Math.round(training.samplesPerSecond).toLocaleString('en-US')} samples/s) | ${EARLIER.trainingSeconds} s (${Math.round(earlierRate)} samples/s) | ${TARGETS.trainingSeconds} s | ${verdict(training.seconds <= TARGETS.trainingSeconds)} |`,
+    `| training, 10 epochs of ${training.samples.toLocaleString('en-US')} samples (${json.backend}) | ${training.seconds.toFixed(1)} s (${Math.round(training.samplesPerSecond).toLocaleString('en-US')} samples/s); CPU time ${training.cpuSeconds.toFixed(1)} s (${Math.round(training.samplesPerCpuSecond).toLocaleString('en-US')} samples/s) | ${EARLIER.trainingSeconds} s (${Math.round(earlierRate)} samples/s) | ${TARGETS.trainingSeconds} s | ${verdict(training.seconds <= TARGETS.trainingSeconds)} |`,
     `| the same with lstm.train-shards=${sharded.shards} (data-parallel worker threads) | ${sharded.seconds.toFixed(1)} s (${Math.round(sharded.samplesPerSecond).toLocaleString('en-US')} samples/s) | | ${TARGETS.trainingSeconds} s | ${verdict(sharded.seconds <= TARGETS.trainingSeconds)} |`,
   ];
   for (const engine of json.engines) {
@@ -203,7 +217,7 @@ function render(json: {
   }
   lines.push(`| peak memory (max RSS of the process) | ${json.peakMemoryMiB.toFixed(0)} MiB | not reported | | |`);
   if (json.onnxUnavailable !== undefined) lines.push('', `ONNX Runtime was not measured: ${json.onnxUnavailable}.`);
-  lines.push('', 'Single predictions: one window of tokens per call, 3,000 calls over 1,000 windows after one untimed call. Batched: the median of 3 runs of 32,768 windows in batches of 512 (tfjs: 4,096 windows). Training: one run.');
+  lines.push('', 'Single predictions: one window of tokens per call, 3,000 calls over 1,000 windows after one untimed call. Batched: the median of 3 runs of 32,768 windows in batches of 512 (tfjs: 4,096 windows). Training: one run. The target judges its wall-clock time. Its CPU time is the user and system time of the whole process while it trained, which time spent waiting for a core busy with other work does not inflate.');
   return lines.join('\n');
 }
 

@@ -24,6 +24,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { lossAndGradients, networkWeights } from './lstm-gradients.js';
 import type { ShardReply, ShardRequest, ShardStart } from './shard-worker.js';
 
 /** Gradients of each trainable weight, in `trainableWeights` order. */
@@ -31,7 +32,9 @@ export type Gradients = Float32Array[];
 
 /**
  * Computes one shard's loss and gradients on `network`: the summed
- * cross-entropy of its samples divided by `batchSize`.
+ * cross-entropy of its samples divided by `batchSize`. Uses the
+ * hand-derived gradients of `lstm-gradients.ts` when they apply to
+ * `network`, else automatic differentiation.
  */
 export function shardGradients(
   network: tf.LayersModel,
@@ -39,9 +42,21 @@ export function shardGradients(
   targets: Int32Array,
   batchSize: number,
 ): { loss: number; gradients: Gradients } {
+  const variables = network.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const weights = networkWeights(network);
+  if (typeof weights !== 'string') {
+    // The derived loss is the shard's mean; the shard's part of the
+    // batch's mean is that times shard size / batch size.
+    const share = targets.length / batchSize;
+    const result = lossAndGradients(weights, inputs, targets);
+    const gradients = variables.map((variable) =>
+      (result.gradients[variable.name].dataSync() as Float32Array).map((value) => value * share));
+    const loss = result.loss.dataSync()[0] * share;
+    tf.dispose([result.loss, ...Object.values(result.gradients)]);
+    return { loss, gradients };
+  }
   const window = inputs.length / targets.length;
   const classes = network.outputs[0].shape[1] as number;
-  const variables = network.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const { value, grads } = tf.tidy(() => {
     const x = tf.tensor2d(inputs, [targets.length, window], 'int32');
     const y = tf.oneHot(tf.tensor1d(targets, 'int32'), classes);

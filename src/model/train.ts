@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError } from '../errors.js';
+import { ScalarAdam } from './adam.js';
+import { lossAndGradients, networkWeights, type NetworkWeights } from './lstm-gradients.js';
 import { DEFAULT_LEARNING_RATE } from './options.js';
 import { SeededRandom } from './random.js';
 import { sliceSamples, type Samples } from './samples.js';
@@ -63,6 +65,14 @@ export async function trainNetwork(
   const validation = sliceSamples(samples, trainCount, samples.count);
   const classes = outputClasses(network);
   const optimizer = tf.train.adam(settings.learningRate);
+  // The hand-derived gradients of `lstm-gradients.ts`, with an Adam of the
+  // same update, when the network is the one they compute and one thread
+  // trains. Otherwise tfjs's automatic differentiation, which the shard
+  // workers also use.
+  const weights = networkWeights(network);
+  const derived = typeof weights === 'string' || settings.shards > 1
+    ? undefined
+    : { weights, adam: new ScalarAdam(settings.learningRate) };
   const random = new SeededRandom(settings.seed);
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
   const best = new BestEpoch();
@@ -78,7 +88,11 @@ export async function trainNetwork(
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
       random.shuffle(order);
-      const loss = await fitEpoch(network, optimizer, train, order, settings, epoch, workers);
+      const loss = await fitEpoch(train, order, settings, epoch, (inputs, targets) => {
+        if (workers !== undefined) return workers.step(inputs, targets);
+        if (derived === undefined) return minimise(network, optimizer, inputs, targets, classes);
+        return minimiseDerived(derived.weights, derived.adam, inputs, targets);
+      });
       history.trainingLoss.push(loss);
       let message =
         `lstm: epoch ${epoch}/${settings.epochs}: loss ${loss.toFixed(4)}`;
@@ -109,6 +123,7 @@ export async function trainNetwork(
   } finally {
     best.dispose();
     optimizer.dispose();
+    derived?.adam.dispose();
     await workers?.dispose();
   }
 
@@ -179,18 +194,18 @@ class BestEpoch {
   }
 }
 
-/** Runs one pass over `train` in the given order; returns the mean loss. */
+/**
+ * Runs one pass over `train` in the given order, one `step` per batch;
+ * returns the mean loss.
+ */
 async function fitEpoch(
-  network: tf.LayersModel,
-  optimizer: tf.Optimizer,
   train: Samples,
   order: Int32Array,
   settings: TrainingSettings,
   epoch: number,
-  workers: ShardWorkers | undefined,
+  step: (inputs: Int32Array, targets: Int32Array) => number | Promise<number>,
 ): Promise<number> {
   const { window } = train;
-  const classes = outputClasses(network);
   let lossSum = 0;
   for (let start = 0; start < train.count; start += settings.batchSize) {
     const size = Math.min(settings.batchSize, train.count - start);
@@ -204,9 +219,7 @@ async function fitEpoch(
       targets[i] = train.targets[sample];
     }
 
-    const loss = workers === undefined
-      ? minimise(network, optimizer, inputs, targets, classes)
-      : await workers.step(inputs, targets);
+    const loss = await step(inputs, targets);
 
     const batch = start / settings.batchSize + 1;
     checkFinite(loss, `epoch ${epoch}, batch ${batch}`, settings);
@@ -235,6 +248,24 @@ function minimise(
   const loss = lossTensor.dataSync()[0];
   lossTensor.dispose();
   return loss;
+}
+
+/**
+ * Runs one optimizer step on a batch with the gradients of
+ * `lstm-gradients.ts`; returns its loss.
+ */
+function minimiseDerived(
+  weights: NetworkWeights,
+  optimizer: ScalarAdam,
+  inputs: Int32Array,
+  targets: Int32Array,
+): number {
+  const { loss, gradients } = lossAndGradients(weights, inputs, targets);
+  optimizer.applyGradients(gradients);
+  tf.dispose(gradients);
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return value;
 }
 
 /** Mean cross-entropy and top-1 accuracy of `network` on `samples`. */

@@ -15,6 +15,9 @@
  *   backend's vectorised sigmoid.
  * - `SplitV`, which cuts the four LSTM gates apart at every step, slices with
  *   one `TypedArray.set` per row; one copy loop per output is faster.
+ * - `GatherV2`, the embedding lookup, took 1.6 to 3.2 ms to gather 640 rows
+ *   of 32 values. Copying the rows between views of the heap took 57 to
+ *   138 µs in the same run.
  * - `Identity`, which the engine runs to keep every tensor a gradient needs
  *   (about 570 times per training step of the default model), copies the
  *   data. The backend's own `Reshape` already shares data by reference
@@ -45,8 +48,8 @@ interface HostBackend {
 const installed = new WeakSet<tf.KernelFunc>();
 
 /**
- * Replaces `BatchMatMul`, `_FusedMatMul`, `Tanh`, `SplitV` and `Identity` on
- * `backendName` with the faster versions of this module. Kernels are global
+ * Replaces `BatchMatMul`, `_FusedMatMul`, `Tanh`, `SplitV`, `Identity` and
+ * `GatherV2` on `backendName` with the faster versions of this module. Kernels are global
  * to the process, so every later use of these ops on that backend gets
  * them; calling it again does nothing.
  */
@@ -56,6 +59,7 @@ export function installWasmKernels(backendName: string): void {
   replaceKernel('Tanh', backendName, tanhBySigmoid);
   replaceKernel('SplitV', backendName, () => splitVOnHost);
   replaceKernel('Identity', backendName, identityByReference);
+  replaceKernel('GatherV2', backendName, gatherRowsOnHost);
 }
 
 /**
@@ -151,10 +155,18 @@ export function tanhBySigmoid(
   };
 }
 
+/** Methods of the WebAssembly backend that expose its heap. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
 /**
  * Splits `x` along `axis` into pieces of `numOrSizeSplits` (a count of
  * equal pieces, or the size of each, where one size may be -1 for the
- * rest), copying on the host.
+ * rest), copying on the host. On the WebAssembly backend it reads and
+ * writes the backend's heap in place: `readSync` there copies the whole
+ * input first, which cost more than the split itself.
  */
 export function splitVOnHost({
   inputs,
@@ -176,24 +188,107 @@ export function splitVOnHost({
   const outer = x.shape.slice(0, splitAxis).reduce((a, b) => a * b, 1);
   const inner = x.shape.slice(splitAxis + 1).reduce((a, b) => a * b, 1);
   const rowLength = x.shape[splitAxis] * inner;
-  const values = host.readSync(x.dataId);
-
-  let offset = 0;
-  return sizes.map((size) => {
-    const pieceRow = size * inner;
-    const piece = new (values.constructor as Float32ArrayConstructor)(
-      outer * pieceRow,
-    );
-    for (let row = 0; row < outer; row++) {
-      const from = row * rowLength + offset;
-      const to = row * pieceRow;
-      for (let j = 0; j < pieceRow; j++) piece[to + j] = values[from + j];
-    }
-    offset += pieceRow;
+  const shapes = sizes.map((size) => {
     const shape = x.shape.slice();
     shape[splitAxis] = size;
+    return shape;
+  });
+
+  const heap = 'typedArrayFromHeap' in backend
+    ? backend as unknown as HeapBackend
+    : undefined;
+  // Outputs first: allocating may grow the heap, which detaches views.
+  const outputs = heap === undefined
+    ? undefined
+    : shapes.map((shape) => heap.makeOutput(shape, x.dtype));
+  const values = heap === undefined
+    ? host.readSync(x.dataId)
+    : heap.typedArrayFromHeap(x);
+
+  let offset = 0;
+  return sizes.map((size, index) => {
+    const pieceRow = size * inner;
+    const piece = outputs === undefined
+      ? new (values.constructor as Float32ArrayConstructor)(outer * pieceRow)
+      : heap!.typedArrayFromHeap(outputs[index]);
+    copyRows(values, offset, rowLength, piece, pieceRow, outer);
+    offset += pieceRow;
+    if (outputs !== undefined) return outputs[index];
+    const shape = shapes[index];
     return { dataId: host.write(piece, shape, x.dtype), shape, dtype: x.dtype };
   });
+}
+
+/**
+ * Copies `rows` rows of `length` values, the first at `from` and then every
+ * `stride` values of `source`, into consecutive rows of `target`. Rows of
+ * at least `BLOCK_COPY_LENGTH` values go as one block copy each, shorter
+ * ones through a loop.
+ */
+function copyRows(
+  source: ArrayLike<number> & { subarray(start: number, end: number): ArrayLike<number> },
+  from: number,
+  stride: number,
+  target: { set(values: ArrayLike<number>, offset: number): void; [i: number]: number },
+  length: number,
+  rows: number,
+): void {
+  if (length >= BLOCK_COPY_LENGTH) {
+    for (let row = 0; row < rows; row++) {
+      const start = row * stride + from;
+      target.set(source.subarray(start, start + length), row * length);
+    }
+    return;
+  }
+  for (let row = 0; row < rows; row++) {
+    const start = row * stride + from;
+    const to = row * length;
+    for (let j = 0; j < length; j++) target[to + j] = source[start + j];
+  }
+}
+
+/**
+ * Row length from which rows are block-copied. Splitting [64, 256] into
+ * four along axis 1 took 46 µs with block copies and 135 µs with a loop,
+ * best of 7 runs on a loaded 2-core VM. Shorter rows, such as a column
+ * of one value, go through the loop.
+ */
+const BLOCK_COPY_LENGTH = 8;
+
+/**
+ * Wraps the `GatherV2` kernel so that gathering whole rows of a float32
+ * tensor (axis 0, no batch dimensions) on the WebAssembly backend copies
+ * each row as one block between views of the heap. Other cases and
+ * backends keep the original kernel. An index outside the rows throws, as
+ * in the original.
+ */
+export function gatherRowsOnHost(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const x = args.inputs.x as TensorInfo;
+    const indices = args.inputs.indices as TensorInfo;
+    const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+    const isRows = tf.util.parseAxisParam(axis, x.shape)[0] === 0 && !batchDims;
+    if (!isRows || x.dtype !== 'float32' || !('typedArrayFromHeap' in args.backend)) {
+      return original(args);
+    }
+    const heap = args.backend as unknown as HeapBackend;
+    const rowLength = x.shape.slice(1).reduce((a, b) => a * b, 1);
+    const shape = [...indices.shape, ...x.shape.slice(1)];
+    const out = heap.makeOutput(shape, x.dtype);
+    const rows = x.shape[0];
+    const ids = heap.typedArrayFromHeap(indices);
+    const values = heap.typedArrayFromHeap(x);
+    const target = heap.typedArrayFromHeap(out);
+    for (let i = 0; i < ids.length; i++) {
+      const row = ids[i];
+      if (!(row >= 0 && row < rows)) {
+        (args.backend as unknown as HostBackend).disposeData(out.dataId);
+        throw new Error(`GatherV2: the index value ${row} is not in [0, ${rows - 1}]`);
+      }
+      target.set(values.subarray(row * rowLength, (row + 1) * rowLength), i * rowLength);
+    }
+    return out;
+  };
 }
 
 /**

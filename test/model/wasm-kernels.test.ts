@@ -49,7 +49,7 @@ describe('installWasmKernels', () => {
   });
 
   it('replaces the four kernels once', () => {
-    const kernels = ['BatchMatMul', '_FusedMatMul', 'Tanh', 'SplitV', 'Identity'];
+    const kernels = ['BatchMatMul', '_FusedMatMul', 'Tanh', 'SplitV', 'Identity', 'GatherV2'];
     const before = kernels.map((name) => tf.getKernel(name, 'wasm').kernelFunc);
     installWasmKernels('wasm');
     const after = kernels.map((name) => tf.getKernel(name, 'wasm').kernelFunc);
@@ -123,6 +123,34 @@ describe('installWasmKernels', () => {
     const [first, second] = await on('wasm', split);
     expect(first.values).toEqual([1, 4]);
     expect(second.values).toEqual([2, 3, 5, 6]);
+  });
+
+  it('matches cpu split of a [64, 256] gate tensor, rows copied as blocks', async () => {
+    await expectSameOnWasmAndCpu(() => tf.split(tf.tensor2d(values(64 * 256), [64, 256]), [64, 64, 127, 1], 1), 6);
+  });
+
+  it.each([
+    [[5, 3], [4, 0, 4, 2], 0],
+    [[5, 2, 2], [[1, 3], [0, 4]], 0],
+    [[3, 4], [3, 1], 1],
+  ])('matches cpu gather of shape %j at %j on axis %i', async (shape, indices, axis) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    await expectSameOnWasmAndCpu(() => tf.gather(tf.tensor(values(size), shape), tf.tensor(indices, undefined, 'int32'), axis), 6);
+  });
+
+  it('gathers int32 rows with the original kernel', async () => {
+    const [gathered] = await on('wasm', () => tf.gather(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [1, 0]));
+    expect(gathered.values).toEqual([3, 4, 1, 2]);
+  });
+
+  it('throws on a row outside the tensor and leaves no tensor behind', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor2d(values(6), [3, 2]);
+    const ids = tf.tensor1d([0, 3], 'int32');
+    const beforeIds = tf.engine().backend.numDataIds();
+    expect(() => tf.gather(x, ids)).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+    expect(tf.engine().backend.numDataIds()).toBe(beforeIds);
+    tf.dispose([x, ids]);
   });
 
   it('shares identity data by reference', async () => {
