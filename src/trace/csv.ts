@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { TraceParseError } from '../errors.js';
 import { canSplitSimply, readSimpleCsv, type FastRules, type RowSink } from './csv-fast.js';
@@ -172,7 +173,13 @@ async function readWith(
  * as data.
  */
 async function readQuotedCsv(path: string, delimiter: string, state: TableState): Promise<void> {
-  const parser = openBytes(path).pipe(
+  // pipeline passes a decompression error on to the parser, so the loop
+  // below rejects with it. It also destroys the byte stream when the loop
+  // stops early at a bad row. pipe() does neither, so a corrupt .gz file
+  // emitted an 'error' event with no listener and crashed the process.
+  // The loop rethrows every error, so the callback has nothing to do.
+  const parser = pipeline(
+    openBytes(path),
     parse({
       bom: true,
       delimiter,
@@ -184,6 +191,7 @@ async function readQuotedCsv(path: string, delimiter: string, state: TableState)
       // skipped and counted like any other invalid row.
       skip_records_with_error: state.options.skipInvalid === true,
     }),
+    () => {},
   );
   parser.on('skip', () => {
     state.builder.stats.skippedInvalidRows++;

@@ -41,6 +41,10 @@ export async function assertReadable(path: string): Promise<number> {
 /**
  * Opens the file as a stream of decompressed bytes. A file that does not
  * decompress ends the stream with a `TraceParseError` naming the path.
+ * Read it with `for await` or `stream.pipeline`, which listen for that
+ * error and destroy the stream and close the file when the reader stops
+ * early. `pipe()` does neither, so a decompression error that arrives
+ * after a row error would be an unhandled 'error' event.
  */
 export function openBytes(path: string): Readable {
   const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { TraceParseError } from '../../src/errors.js';
 import { readTrace } from '../../src/trace/read.js';
 import { temporaryDirectory } from '../helpers.js';
 
@@ -29,4 +30,20 @@ describe('compressed traces', () => {
     expect(trace.length).toBe(200_000);
     expect(trace.keys.length).toBe(997);
   });
+
+  // Quoted keys send the file to csv-parse rather than the fast splitter.
+  // Its input was once piped without an 'error' listener, so this read
+  // crashed the process instead of rejecting.
+  it('rejects a truncated gzip with quoted keys', async () => {
+    const rows = Array.from({ length: 2_000 }, (_, i) => `"k${i}",${i}`).join('\n');
+    const whole = gzipSync(`key,time\n${rows}\n`);
+    const path = join(dir, 'truncated-quoted.csv.gz');
+    writeFileSync(path, whole.subarray(0, whole.length - 10));
+    const error = await readTrace(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TraceParseError);
+    expect((error as TraceParseError).code).toBe('TRACE_PARSE');
+    expect((error as Error).message).toBe(
+      `${path}: gzip decompression failed (unexpected end of file); check that the file is a complete .gz file`,
+    );
+  }, 10_000);
 });
