@@ -81,8 +81,12 @@ export class KeyDictionary {
   /** Decimal keys in the direct and the hash table together. */
   #decimalCount = 0;
   #hashedDecimalCount = 0;
-  /** Text table: slot s is the key's hash at `2 * s` and its id + 1 at `2 * s + 1`. */
-  #textSlots = new Int32Array(2 * INITIAL_SLOTS);
+  /**
+   * Text table: 16-byte slots, slot s holding the key's hash at `4 * s`,
+   * its id + 1 at `4 * s + 1` and its arena start and end after them, so
+   * that a lookup reads the slot's cache line and then the key bytes.
+   */
+  #textSlots = new Int32Array(4 * INITIAL_SLOTS);
   #textCount = 0;
   readonly #scratch = Buffer.alloc(256);
   readonly #decoder = new TextDecoder('latin1');
@@ -176,17 +180,22 @@ export class KeyDictionary {
   #idOfTextBytes(data: Uint8Array, start: number, end: number): number {
     const hash = hashBytes(data, start, end);
     const slots = this.#textSlots;
-    const mask = (slots.length >>> 1) - 1;
+    const mask = (slots.length >>> 2) - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[2 * slot + 1];
+      const at = 4 * slot;
+      const entry = slots[at + 1];
       if (entry === 0) {
         const id = this.#addBytes(data, start, end);
-        slots[2 * slot] = hash;
-        slots[2 * slot + 1] = id + 1;
+        slots[at] = hash;
+        slots[at + 1] = id + 1;
+        slots[at + 2] = this.#startOf(id);
+        slots[at + 3] = this.#ends[id];
         if (++this.#textCount * 2 > mask + 1) this.#growText();
         return id;
       }
-      if (slots[2 * slot] === hash && this.#sameBytes(entry - 1, data, start, end)) return entry - 1;
+      if (slots[at] === hash && this.#sameBytes(slots[at + 2], slots[at + 3], data, start, end)) {
+        return entry - 1;
+      }
     }
   }
 
@@ -221,9 +230,9 @@ export class KeyDictionary {
     return id === 0 ? 0 : this.#ends[id - 1];
   }
 
-  #sameBytes(id: number, data: Uint8Array, start: number, end: number): boolean {
-    const from = this.#startOf(id);
-    if (this.#ends[id] - from !== end - start) return false;
+  /** Tells whether the arena's bytes `[from, to)` equal `data[start, end)`. */
+  #sameBytes(from: number, to: number, data: Uint8Array, start: number, end: number): boolean {
+    if (to - from !== end - start) return false;
     const arena = this.#arena;
     for (let i = 0; i < end - start; i++) {
       if (arena[from + i] !== data[start + i]) return false;
@@ -311,13 +320,12 @@ export class KeyDictionary {
   #growText(): void {
     const old = this.#textSlots;
     const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >>> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
+    const mask = (slots.length >>> 2) - 1;
+    for (let i = 0; i < old.length; i += 4) {
       if (old[i + 1] === 0) continue;
       let slot = old[i] & mask;
-      while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = old[i];
-      slots[2 * slot + 1] = old[i + 1];
+      while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      for (let field = 0; field < 4; field++) slots[4 * slot + field] = old[i + field];
     }
     this.#textSlots = slots;
   }
