@@ -37,7 +37,7 @@ const GOLDEN = 0x9e3779b9 | 0;
  * to the id, either the key's value (canonical decimal keys: one miss per
  * lookup) or its hash (other keys: the key bytes are read only when the
  * hash matches). Decimal keys whose values are dense, such as 0..n-1, skip
- * hashing: a direct table indexed by value holds their ids, 4 bytes a
+ * hashing: a direct table indexed by value stores their ids, 4 bytes a
  * value, which a million keys keep small enough to stay mostly in cache.
  *
  * The tables hold disjoint sets of keys because the text alone picks the
