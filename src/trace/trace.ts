@@ -136,6 +136,13 @@ export class TraceBuilder {
   #lastSize = new Float64Array(1024);
   /** Key ids below this have had a request. */
   #seenKeys = 0;
+  /**
+   * True while every request so far has had the size `#uniformSize` (NaN
+   * before the first). `#lastSize` is then not kept: a trace without a size
+   * column skips a per-key random access on every row.
+   */
+  #isSizeUniform = true;
+  #uniformSize = NaN;
   #previousTime = -Infinity;
   #isTimeWide = false;
   /** Index into `SIZE_TYPES` of the sizes column's type; its length means f64. */
@@ -170,13 +177,11 @@ export class TraceBuilder {
 
   /** Appends one request whose key id came from `dictionary`. */
   addKeyId(time: number, keyId: number, sizeBytes: number, op: OpCode): void {
-    if (keyId >= this.#seenKeys) {
-      this.#seenKeys = keyId + 1;
-      while (keyId >= this.#lastSize.length) this.#growSizes();
-      this.#lastSize[keyId] = sizeBytes;
-    } else if (this.#lastSize[keyId] !== sizeBytes) {
-      this.stats.resizedRequests++;
-      this.#lastSize[keyId] = sizeBytes;
+    if (sizeBytes === this.#uniformSize) {
+      // Every size so far is this one, so no key can have been resized.
+      if (keyId >= this.#seenKeys) this.#seenKeys = keyId + 1;
+    } else {
+      this.#noteSize(keyId, sizeBytes);
     }
     if (sizeBytes === 0) this.stats.zeroSizeRequests++;
     if (time < this.#previousTime) this.stats.backwardTimestamps++;
@@ -234,6 +239,34 @@ export class TraceBuilder {
     this.#sizeMax = index < SIZE_TYPES.length ? SIZE_TYPES[index].max : Infinity;
     const Type = this.#sizeColumnType();
     for (const chunk of this.#chunks) chunk.sizes = copyInto(chunk.sizes, Type);
+  }
+
+  /** Tracks sizes per key once they are not all equal, counting resizes. */
+  #noteSize(keyId: number, sizeBytes: number): void {
+    if (this.#isSizeUniform) {
+      if (this.#length === 0) {
+        this.#uniformSize = sizeBytes;
+        this.#seenKeys = keyId + 1;
+        return;
+      }
+      this.#leaveUniformSize();
+    }
+    if (keyId >= this.#seenKeys) {
+      this.#seenKeys = keyId + 1;
+      while (keyId >= this.#lastSize.length) this.#growSizes();
+      this.#lastSize[keyId] = sizeBytes;
+    } else if (this.#lastSize[keyId] !== sizeBytes) {
+      this.stats.resizedRequests++;
+      this.#lastSize[keyId] = sizeBytes;
+    }
+  }
+
+  /** Gives every key seen so far the one size they all had until now. */
+  #leaveUniformSize(): void {
+    while (this.#seenKeys > this.#lastSize.length) this.#growSizes();
+    this.#lastSize.fill(this.#uniformSize, 0, this.#seenKeys);
+    this.#isSizeUniform = false;
+    this.#uniformSize = NaN;
   }
 
   #growSizes(): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Op, TraceBuilder } from '../../src/trace/trace.js';
 
@@ -5,6 +6,24 @@ import { Op, TraceBuilder } from '../../src/trace/trace.js';
 const MANY = 70_000;
 
 describe('TraceBuilder', () => {
+  it('counts resized requests as a per-key reference does, sizes equal or not', () => {
+    const request = fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom(0, 1, 1, 1, 7));
+    fc.assert(
+      fc.property(fc.array(request, { maxLength: 40 }), (requests) => {
+        const builder = new TraceBuilder();
+        const lastSize = new Map<string, number>();
+        let resized = 0;
+        for (const [key, size] of requests) {
+          if (lastSize.has(key) && lastSize.get(key) !== size) resized++;
+          lastSize.set(key, size);
+          builder.add(0, key, size, Op.Read);
+        }
+        expect(builder.build('test', 's').stats.resizedRequests).toBe(resized);
+      }),
+      { seed: 11 },
+    );
+  });
+
   it('keeps whole times in a Uint32Array', () => {
     const builder = new TraceBuilder();
     builder.add(0, 'a', 1, Op.Read);
