@@ -75,6 +75,25 @@ const NOT_IN_FLIGHT = -1;
 const DEFAULT_TIMING_SAMPLE_EVERY = 8;
 
 /**
+ * Per-key state is one 32-byte record, so that a request reads one cache
+ * line for it where five separate arrays cost up to five misses at a
+ * million keys. Float64 words of a record: SIZE_WORD, the last size seen
+ * (NaN until requested or estimated for a prefetch), and UNTIL_WORD, the
+ * completion time of the fetch in flight or NOT_IN_FLIGHT. Bytes from
+ * FLAGS_BYTE on hold one 0/1 flag each.
+ */
+const RECORD_WORDS = 4;
+const RECORD_BYTES = RECORD_WORDS * Float64Array.BYTES_PER_ELEMENT;
+const SIZE_WORD = 0;
+const UNTIL_WORD = 1;
+/** 1 while a key's in-flight fetch is a prefetch not yet requested. */
+const IN_FLIGHT_PREFETCH_BYTE = 16;
+/** 1 while a resident key was prefetched and not yet requested. */
+const PREFETCHED_UNUSED_BYTE = 17;
+/** 1 while a key's size is an estimate made for a prefetch. */
+const SIZE_ESTIMATED_BYTE = 18;
+
+/**
  * Replays a trace through a cache and a policy as a discrete-event
  * simulation. Fetch completions wait in a time-ordered queue; request
  * arrivals come from the trace in file order, and before each arrival every
@@ -91,22 +110,16 @@ export class ReplayEngine implements PrefetchSink {
   readonly #completions = new FetchQueue();
   readonly #pending: PendingFetches;
   readonly #counters = emptyCounters();
-  /** Completion time of the fetch in flight per key, or NOT_IN_FLIGHT. */
-  readonly #inFlightUntil: Float64Array;
-  /** 1 while a key's in-flight fetch is a prefetch not yet requested. */
-  readonly #inFlightPrefetch: Uint8Array;
-  /** 1 while a resident key was prefetched and not yet requested. */
-  readonly #prefetchedUnused: Uint8Array;
   /**
-   * Last size seen per key, used as the size of a prefetched object. A key
-   * not yet requested has NaN here until a prefetch sets it to the mean
-   * size seen so far.
+   * Per-key records (see RECORD_WORDS) as numbers. The last size seen is
+   * the size of a prefetched object; a key not yet requested has NaN
+   * there until a prefetch sets it to the mean size seen so far.
    */
-  readonly #lastSizeBytes: Float64Array;
+  readonly #words: Float64Array;
+  /** The same records as bytes, for the flags. */
+  readonly #flags: Uint8Array;
   #seenBytes = 0;
   #seenRequests = 0;
-  /** 1 while a key's size is an estimate made for a prefetch. */
-  readonly #isSizeEstimated: Uint8Array;
   readonly #waits: WaitRecorder;
   /** Keys pushed during the current `onRequest` call, handled after it. */
   #pushed = new Int32Array(16);
@@ -162,18 +175,18 @@ export class ReplayEngine implements PrefetchSink {
     this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
     this.#store = this.#createStore();
     const keySpace = distinctKeys(trace);
-    // Arrays filled with a non-zero value take resident memory at once
-    // (20 MB at a million keys), so the no-prefetch loops, which never
-    // read them, get empty ones. Zero-filled arrays cost nothing until
-    // written.
-    const inFlightKeySpace = this.#isWithoutPrefetching ? 0 : keySpace;
-    this.#inFlightUntil = new Float64Array(inFlightKeySpace).fill(NOT_IN_FLIGHT);
-    this.#waits = new WaitRecorder(inFlightKeySpace);
-    this.#inFlightPrefetch = new Uint8Array(keySpace);
-    this.#prefetchedUnused = new Uint8Array(keySpace);
-    const sizeKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
-    this.#lastSizeBytes = new Float64Array(sizeKeySpace).fill(NaN);
-    this.#isSizeEstimated = new Uint8Array(keySpace);
+    // Records filled with non-zero values take resident memory at once
+    // (32 MB at a million keys), so the no-prefetch loop over a dense
+    // store, which never reads them, gets none.
+    const recordKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
+    const records = new ArrayBuffer(recordKeySpace * RECORD_BYTES);
+    this.#words = new Float64Array(records);
+    this.#flags = new Uint8Array(records);
+    for (let word = 0; word < this.#words.length; word += RECORD_WORDS) {
+      this.#words[word + SIZE_WORD] = NaN;
+      this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
+    }
+    this.#waits = new WaitRecorder(this.#isWithoutPrefetching ? 0 : keySpace);
   }
 
   /**
@@ -334,7 +347,7 @@ export class ReplayEngine implements PrefetchSink {
     const trace = this.#trace;
     const { keyIds, sizes, times } = trace;
     const scoredStart = this.#options.scoredStart;
-    const lastSizeBytes = this.#lastSizeBytes;
+    const words = this.#words;
     const counters = this.#counters;
     let clock = this.#clock;
     let seenBytes = 0;
@@ -349,8 +362,8 @@ export class ReplayEngine implements PrefetchSink {
       const isScored = i >= scoredStart;
       this.#isScored = isScored;
       if (times[i] > clock) clock = times[i];
-      const previousSize = lastSizeBytes[keyId];
-      lastSizeBytes[keyId] = sizeBytes;
+      const previousSize = words[keyId * RECORD_WORDS + SIZE_WORD];
+      words[keyId * RECORD_WORDS + SIZE_WORD] = sizeBytes;
       seenBytes += sizeBytes;
       if (isScored) requestedBytes += sizeBytes;
       if (store.get(keyId, i)) {
@@ -391,10 +404,12 @@ export class ReplayEngine implements PrefetchSink {
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
     if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
     if (this.#prediction !== -1) this.#checkPrediction(keyId);
-    const previousSize = this.#lastSizeBytes[keyId];
-    const wasEstimated = this.#isSizeEstimated[keyId] === 1;
-    this.#isSizeEstimated[keyId] = 0;
-    this.#lastSizeBytes[keyId] = sizeBytes;
+    const word = keyId * RECORD_WORDS;
+    const flag = keyId * RECORD_BYTES;
+    const previousSize = this.#words[word + SIZE_WORD];
+    const wasEstimated = this.#flags[flag + SIZE_ESTIMATED_BYTE] === 1;
+    this.#flags[flag + SIZE_ESTIMATED_BYTE] = 0;
+    this.#words[word + SIZE_WORD] = sizeBytes;
     this.#seenBytes += sizeBytes;
     this.#seenRequests++;
     const counters = this.#counters;
@@ -407,7 +422,7 @@ export class ReplayEngine implements PrefetchSink {
       this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
       return Outcome.Hit;
     }
-    const until = this.#inFlightUntil[keyId];
+    const until = this.#words[word + UNTIL_WORD];
     if (until !== NOT_IN_FLIGHT) {
       this.#onDelayedHit(keyId, until);
       return Outcome.DelayedHit;
@@ -425,8 +440,9 @@ export class ReplayEngine implements PrefetchSink {
 
   #onHit(keyId: number, sizeBytes: number, previousSize: number, wasEstimated: boolean): void {
     const counters = this.#counters;
-    if (this.#prefetchedUnused[keyId] === 1) {
-      this.#prefetchedUnused[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+    if (this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
       if (this.#isScored) counters.usefulPrefetches++;
     }
     if (this.#isScored) {
@@ -456,8 +472,9 @@ export class ReplayEngine implements PrefetchSink {
 
   #onDelayedHit(keyId: number, until: number): void {
     const counters = this.#counters;
-    if (this.#inFlightPrefetch[keyId] === 1) {
-      this.#inFlightPrefetch[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE;
+    if (this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
       if (this.#isScored) {
         counters.usefulPrefetches++;
         counters.latePrefetches++;
@@ -518,7 +535,8 @@ export class ReplayEngine implements PrefetchSink {
         this.#prediction = keyId;
         counters.predictions++;
       }
-      if (this.#store.has(keyId) || this.#inFlightUntil[keyId] !== NOT_IN_FLIGHT) {
+      const until = this.#words[keyId * RECORD_WORDS + UNTIL_WORD];
+      if (this.#store.has(keyId) || until !== NOT_IN_FLIGHT) {
         counters.redundantPrefetches++;
         this.#pushed[p] = -1;
         continue;
@@ -527,7 +545,7 @@ export class ReplayEngine implements PrefetchSink {
       issued++;
       if (this.#isInstant) {
         // Marked in flight until the loop below lands it, as the queue would.
-        this.#inFlightUntil[keyId] = this.#clock;
+        this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = this.#clock;
         this.#countFetch(keyId);
       } else {
         this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
@@ -544,13 +562,14 @@ export class ReplayEngine implements PrefetchSink {
 
   /** Counts a fetch toward the backend figures. */
   #countFetch(keyId: number): void {
-    if (Number.isNaN(this.#lastSizeBytes[keyId])) {
-      this.#lastSizeBytes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
-      this.#isSizeEstimated[keyId] = 1;
+    const word = keyId * RECORD_WORDS + SIZE_WORD;
+    if (Number.isNaN(this.#words[word])) {
+      this.#words[word] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
+      this.#flags[keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE] = 1;
     }
     if (this.#isScored) {
       this.#counters.fetches++;
-      this.#counters.fetchedBytes += this.#lastSizeBytes[keyId];
+      this.#counters.fetchedBytes += this.#words[word];
     }
   }
 
@@ -560,15 +579,15 @@ export class ReplayEngine implements PrefetchSink {
    */
   #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
     const latency = this.#latency.next(this.#requestIndex);
-    this.#inFlightPrefetch[keyId] = isPrefetch ? 1 : 0;
+    this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = isPrefetch ? 1 : 0;
     this.#countFetch(keyId);
     if (!this.#pending.tryAcquire()) {
-      this.#inFlightUntil[keyId] = Infinity;
+      this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = Infinity;
       this.#pending.enqueue(keyId, latency, isPrefetch);
       return Infinity;
     }
     const completion = start + latency;
-    this.#inFlightUntil[keyId] = completion;
+    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = completion;
     this.#completions.push(completion, keyId, isPrefetch);
     return completion;
   }
@@ -580,7 +599,7 @@ export class ReplayEngine implements PrefetchSink {
     for (let completion = queue.peekTime(); completion <= time; completion = queue.peekTime()) {
       const keyId = queue.peekKeyId();
       queue.pop();
-      this.#land(keyId, this.#inFlightPrefetch[keyId] === 1);
+      this.#land(keyId, this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] === 1);
       this.#pending.release();
       this.#startQueued(completion);
     }
@@ -608,7 +627,7 @@ export class ReplayEngine implements PrefetchSink {
     const completion = now + this.#pending.peekLatency();
     const isPrefetch = this.#pending.peekIsPrefetch();
     this.#pending.dequeue();
-    this.#inFlightUntil[keyId] = completion;
+    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = completion;
     this.#completions.push(completion, keyId, isPrefetch);
     this.#waits.resolve(keyId, completion);
   }
@@ -618,14 +637,16 @@ export class ReplayEngine implements PrefetchSink {
    * claimed while in flight enters as an ordinary demand-fetched object.
    */
   #land(keyId: number, isUnclaimedPrefetch: boolean): void {
-    this.#inFlightUntil[keyId] = NOT_IN_FLIGHT;
-    this.#inFlightPrefetch[keyId] = 0;
+    const word = keyId * RECORD_WORDS;
+    const flag = keyId * RECORD_BYTES;
+    this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
+    this.#flags[flag + IN_FLIGHT_PREFETCH_BYTE] = 0;
     this.#isInsertingPrefetch = isUnclaimedPrefetch;
-    const isAdmitted = this.#store.set(keyId, this.#lastSizeBytes[keyId]);
+    const isAdmitted = this.#store.set(keyId, this.#words[word + SIZE_WORD]);
     this.#isInsertingPrefetch = false;
     this.#noteOccupancy();
     if (isAdmitted) {
-      this.#prefetchedUnused[keyId] = isUnclaimedPrefetch ? 1 : 0;
+      this.#flags[flag + PREFETCHED_UNUSED_BYTE] = isUnclaimedPrefetch ? 1 : 0;
       return;
     }
     if (!this.#isScored) return;
@@ -633,7 +654,7 @@ export class ReplayEngine implements PrefetchSink {
     // An unclaimed prefetch that cannot be admitted is wasted at once.
     if (isUnclaimedPrefetch) {
       this.#counters.wastedPrefetches++;
-      this.#counters.wastedPrefetchBytes += this.#lastSizeBytes[keyId];
+      this.#counters.wastedPrefetchBytes += this.#words[word + SIZE_WORD];
     }
   }
 
@@ -653,8 +674,9 @@ export class ReplayEngine implements PrefetchSink {
     const counters = this.#counters;
     const isScored = this.#isScored;
     if (isScored) counters.evictions++;
-    if (this.#prefetchedUnused[keyId] === 1) {
-      this.#prefetchedUnused[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+    if (this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
       if (isScored) {
         counters.wastedPrefetches++;
         counters.wastedPrefetchBytes += sizeBytes;
@@ -666,11 +688,12 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   #countLeftovers(): void {
+    const flags = this.#flags;
     for (const keyId of this.#store.residentKeys()) {
-      if (this.#prefetchedUnused[keyId] === 1) this.#counters.unusedAtEnd++;
+      if (flags[keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE] === 1) this.#counters.unusedAtEnd++;
     }
-    for (let keyId = 0; keyId < this.#inFlightPrefetch.length; keyId++) {
-      if (this.#inFlightPrefetch[keyId] === 1) this.#counters.inFlightAtEnd++;
+    for (let flag = IN_FLIGHT_PREFETCH_BYTE; flag < flags.length; flag += RECORD_BYTES) {
+      if (flags[flag] === 1) this.#counters.inFlightAtEnd++;
     }
     this.#counters.finalOccupancy = this.#store.occupancy;
   }
