@@ -118,6 +118,11 @@ export class ReplayEngine implements PrefetchSink {
   readonly #words: Float64Array;
   /** The same records as bytes, for the flags. */
   readonly #flags: Uint8Array;
+  /**
+   * Keys whose PREFETCHED_UNUSED_BYTE is 1. While it is 0 an eviction skips
+   * the victim's record, a cache miss on a key unused for a long time.
+   */
+  #prefetchedUnusedCount = 0;
   #seenBytes = 0;
   #seenRequests = 0;
   readonly #waits: WaitRecorder;
@@ -443,6 +448,7 @@ export class ReplayEngine implements PrefetchSink {
     const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
     if (this.#flags[flag] === 1) {
       this.#flags[flag] = 0;
+      this.#prefetchedUnusedCount--;
       if (this.#isScored) counters.usefulPrefetches++;
     }
     if (this.#isScored) {
@@ -646,7 +652,9 @@ export class ReplayEngine implements PrefetchSink {
     this.#isInsertingPrefetch = false;
     this.#noteOccupancy();
     if (isAdmitted) {
-      this.#flags[flag + PREFETCHED_UNUSED_BYTE] = isUnclaimedPrefetch ? 1 : 0;
+      const isUnused = isUnclaimedPrefetch ? 1 : 0;
+      this.#prefetchedUnusedCount += isUnused - this.#flags[flag + PREFETCHED_UNUSED_BYTE];
+      this.#flags[flag + PREFETCHED_UNUSED_BYTE] = isUnused;
       return;
     }
     if (!this.#isScored) return;
@@ -675,8 +683,9 @@ export class ReplayEngine implements PrefetchSink {
     const isScored = this.#isScored;
     if (isScored) counters.evictions++;
     const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
-    if (this.#flags[flag] === 1) {
+    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
       this.#flags[flag] = 0;
+      this.#prefetchedUnusedCount--;
       if (isScored) {
         counters.wastedPrefetches++;
         counters.wastedPrefetchBytes += sizeBytes;
