@@ -92,6 +92,15 @@ const IN_FLIGHT_PREFETCH_BYTE = 16;
 const PREFETCHED_UNUSED_BYTE = 17;
 /** 1 while a key's size is an estimate made for a prefetch. */
 const SIZE_ESTIMATED_BYTE = 18;
+/**
+ * Buckets of the counting filters below: per bucket, how many keys with
+ * id = bucket mod FILTER_SIZE have the state. A zero count proves a key
+ * lacks it without reading its record, which at a million keys is a
+ * cache miss; few keys are in flight or estimated at once, so most
+ * buckets are zero. 16 KB per filter stays in the processor's cache.
+ */
+const FILTER_SIZE = 4096;
+const FILTER_MASK = FILTER_SIZE - 1;
 
 /**
  * Replays a trace through a cache and a policy as a discrete-event
@@ -123,6 +132,10 @@ export class ReplayEngine implements PrefetchSink {
    * the victim's record, a cache miss on a key unused for a long time.
    */
   #prefetchedUnusedCount = 0;
+  /** Counting filter of keys with a fetch in flight (or queued). */
+  readonly #inFlightFilter = new Uint32Array(FILTER_SIZE);
+  /** Counting filter of keys whose SIZE_ESTIMATED_BYTE is 1. */
+  readonly #estimatedFilter = new Uint32Array(FILTER_SIZE);
   #seenBytes = 0;
   #seenRequests = 0;
   readonly #waits: WaitRecorder;
@@ -143,6 +156,12 @@ export class ReplayEngine implements PrefetchSink {
    */
   readonly #isInstant: boolean;
   readonly #hasRequestHook: boolean;
+  /**
+   * The store when it is dense. A resident key's size there always equals
+   * the last size in its record, so a hit learns its previous size from
+   * the store and the request only writes its record.
+   */
+  readonly #denseStore: DenseLruStore | undefined;
   /**
    * True when the policy never prefetches and fetches land at once: `run`
    * then takes a loop that has no fetch in flight, so the per-key arrays
@@ -179,6 +198,7 @@ export class ReplayEngine implements PrefetchSink {
     this.#hasRequestHook = typeof policy.onRequest === 'function';
     this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
     this.#store = this.#createStore();
+    this.#denseStore = this.#store instanceof DenseLruStore ? this.#store : undefined;
     const keySpace = distinctKeys(trace);
     // Records filled with non-zero values take resident memory at once
     // (32 MB at a million keys), so the no-prefetch loop over a dense
@@ -410,10 +430,17 @@ export class ReplayEngine implements PrefetchSink {
     if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
     if (this.#prediction !== -1) this.#checkPrediction(keyId);
     const word = keyId * RECORD_WORDS;
-    const flag = keyId * RECORD_BYTES;
-    const previousSize = this.#words[word + SIZE_WORD];
-    const wasEstimated = this.#flags[flag + SIZE_ESTIMATED_BYTE] === 1;
-    this.#flags[flag + SIZE_ESTIMATED_BYTE] = 0;
+    const wasEstimated = this.#estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
+    const denseStore = this.#denseStore;
+    let isHit: boolean;
+    let previousSize: number;
+    if (denseStore !== undefined) {
+      previousSize = denseStore.sizeOf(keyId);
+      isHit = previousSize >= 0;
+    } else {
+      previousSize = this.#words[word + SIZE_WORD];
+      isHit = this.#store.get(keyId, i);
+    }
     this.#words[word + SIZE_WORD] = sizeBytes;
     this.#seenBytes += sizeBytes;
     this.#seenRequests++;
@@ -423,11 +450,11 @@ export class ReplayEngine implements PrefetchSink {
       counters.requests++;
       counters.requestedBytes += sizeBytes;
     }
-    if (this.#store.get(keyId, i)) {
+    if (isHit) {
       this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
       return Outcome.Hit;
     }
-    const until = this.#words[word + UNTIL_WORD];
+    const until = this.#untilOf(keyId);
     if (until !== NOT_IN_FLIGHT) {
       this.#onDelayedHit(keyId, until);
       return Outcome.DelayedHit;
@@ -443,10 +470,31 @@ export class ReplayEngine implements PrefetchSink {
     return Outcome.Miss;
   }
 
+  /** Clears a key's size-estimated flag; returns whether it was set. */
+  #clearEstimated(keyId: number): boolean {
+    const flag = keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE;
+    if (this.#flags[flag] === 0) return false;
+    this.#flags[flag] = 0;
+    this.#estimatedFilter[keyId & FILTER_MASK]--;
+    return true;
+  }
+
+  /** Completion time of a key's fetch in flight, or NOT_IN_FLIGHT. */
+  #untilOf(keyId: number): number {
+    if (this.#inFlightFilter[keyId & FILTER_MASK] === 0) return NOT_IN_FLIGHT;
+    return this.#words[keyId * RECORD_WORDS + UNTIL_WORD];
+  }
+
+  /** Marks a key not in flight as in flight until `until`. */
+  #startFlight(keyId: number, until: number): void {
+    this.#inFlightFilter[keyId & FILTER_MASK]++;
+    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = until;
+  }
+
   #onHit(keyId: number, sizeBytes: number, previousSize: number, wasEstimated: boolean): void {
     const counters = this.#counters;
     const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
-    if (this.#flags[flag] === 1) {
+    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
       this.#flags[flag] = 0;
       this.#prefetchedUnusedCount--;
       if (this.#isScored) counters.usefulPrefetches++;
@@ -541,8 +589,7 @@ export class ReplayEngine implements PrefetchSink {
         this.#prediction = keyId;
         counters.predictions++;
       }
-      const until = this.#words[keyId * RECORD_WORDS + UNTIL_WORD];
-      if (this.#store.has(keyId) || until !== NOT_IN_FLIGHT) {
+      if (this.#store.has(keyId) || this.#untilOf(keyId) !== NOT_IN_FLIGHT) {
         counters.redundantPrefetches++;
         this.#pushed[p] = -1;
         continue;
@@ -551,7 +598,7 @@ export class ReplayEngine implements PrefetchSink {
       issued++;
       if (this.#isInstant) {
         // Marked in flight until the loop below lands it, as the queue would.
-        this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = this.#clock;
+        this.#startFlight(keyId, this.#clock);
         this.#countFetch(keyId);
       } else {
         this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
@@ -572,6 +619,7 @@ export class ReplayEngine implements PrefetchSink {
     if (Number.isNaN(this.#words[word])) {
       this.#words[word] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
       this.#flags[keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE] = 1;
+      this.#estimatedFilter[keyId & FILTER_MASK]++;
     }
     if (this.#isScored) {
       this.#counters.fetches++;
@@ -588,12 +636,12 @@ export class ReplayEngine implements PrefetchSink {
     this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = isPrefetch ? 1 : 0;
     this.#countFetch(keyId);
     if (!this.#pending.tryAcquire()) {
-      this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = Infinity;
+      this.#startFlight(keyId, Infinity);
       this.#pending.enqueue(keyId, latency, isPrefetch);
       return Infinity;
     }
     const completion = start + latency;
-    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = completion;
+    this.#startFlight(keyId, completion);
     this.#completions.push(completion, keyId, isPrefetch);
     return completion;
   }
@@ -645,6 +693,8 @@ export class ReplayEngine implements PrefetchSink {
   #land(keyId: number, isUnclaimedPrefetch: boolean): void {
     const word = keyId * RECORD_WORDS;
     const flag = keyId * RECORD_BYTES;
+    // A demand miss at zero latency lands without having been in flight.
+    if (this.#words[word + UNTIL_WORD] !== NOT_IN_FLIGHT) this.#inFlightFilter[keyId & FILTER_MASK]--;
     this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
     this.#flags[flag + IN_FLIGHT_PREFETCH_BYTE] = 0;
     this.#isInsertingPrefetch = isUnclaimedPrefetch;
