@@ -461,10 +461,11 @@ export class ReplayEngine implements PrefetchSink {
     }
     if (isScored) counters.misses++;
     if (this.#isInstant) {
-      this.#countFetch(keyId);
+      this.#countDemandFetch(sizeBytes);
       this.#land(keyId, false);
       return Outcome.Miss;
     }
+    this.#countDemandFetch(sizeBytes);
     const completion = this.#startFetch(keyId, this.#clock, false);
     this.#recordWait(keyId, completion);
     return Outcome.Miss;
@@ -601,6 +602,7 @@ export class ReplayEngine implements PrefetchSink {
         this.#startFlight(keyId, this.#clock);
         this.#countFetch(keyId);
       } else {
+        this.#countFetch(keyId);
         this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
       }
     }
@@ -614,6 +616,18 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   /** Counts a fetch toward the backend figures. */
+  /**
+   * Counts a demand fetch, whose size is that of its request, without
+   * reading the key's record back.
+   */
+  #countDemandFetch(sizeBytes: number): void {
+    if (this.#isScored) {
+      this.#counters.fetches++;
+      this.#counters.fetchedBytes += sizeBytes;
+    }
+  }
+
+  /** Counts a prefetch; a key never requested gets an estimated size. */
   #countFetch(keyId: number): void {
     const word = keyId * RECORD_WORDS + SIZE_WORD;
     if (Number.isNaN(this.#words[word])) {
@@ -634,7 +648,6 @@ export class ReplayEngine implements PrefetchSink {
   #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
     const latency = this.#latency.next(this.#requestIndex);
     this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = isPrefetch ? 1 : 0;
-    this.#countFetch(keyId);
     if (!this.#pending.tryAcquire()) {
       this.#startFlight(keyId, Infinity);
       this.#pending.enqueue(keyId, latency, isPrefetch);
