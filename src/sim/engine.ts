@@ -462,7 +462,7 @@ export class ReplayEngine implements PrefetchSink {
     if (isScored) counters.misses++;
     if (this.#isInstant) {
       this.#countDemandFetch(sizeBytes);
-      this.#land(keyId, false);
+      this.#landDemand(keyId, sizeBytes);
       return Outcome.Miss;
     }
     this.#countDemandFetch(sizeBytes);
@@ -727,6 +727,24 @@ export class ReplayEngine implements PrefetchSink {
       this.#counters.wastedPrefetches++;
       this.#counters.wastedPrefetchBytes += this.#words[word + SIZE_WORD];
     }
+  }
+
+  /**
+   * `#land` for a demand miss at zero latency, which was never in flight
+   * and has the size of its request: it needs no read of the key's record
+   * unless some prefetch is unused.
+   */
+  #landDemand(keyId: number, sizeBytes: number): void {
+    const isAdmitted = this.#store.set(keyId, sizeBytes);
+    this.#noteOccupancy();
+    if (isAdmitted) {
+      if (this.#prefetchedUnusedCount === 0) return;
+      const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+      this.#prefetchedUnusedCount -= this.#flags[flag];
+      this.#flags[flag] = 0;
+      return;
+    }
+    if (this.#isScored) this.#counters.notAdmitted++;
   }
 
   #noteOccupancy(): void {
