@@ -75,12 +75,15 @@ const NOT_IN_FLIGHT = -1;
 const DEFAULT_TIMING_SAMPLE_EVERY = 8;
 
 /**
- * Per-key state is one 32-byte record, so that a request reads one cache
- * line for it where five separate arrays cost up to five misses at a
- * million keys. Float64 words of a record: SIZE_WORD, the last size seen
- * (NaN until requested or estimated for a prefetch), and UNTIL_WORD, the
- * completion time of the fetch in flight or NOT_IN_FLIGHT. Bytes from
- * FLAGS_BYTE on hold one 0/1 flag each.
+ * Per-key state is one 32-byte record, where five separate arrays cost up
+ * to five cache misses per request at a million keys. Float64 words of a
+ * record: SIZE_WORD, the last size seen (NaN until requested or estimated
+ * for a prefetch), and UNTIL_WORD, the completion time of the fetch in
+ * flight or NOT_IN_FLIGHT. Bytes 16 to 18 hold one 0/1 flag each.
+ *
+ * NOTE: the allocator decides the buffer's alignment, so a record may
+ * cross a cache-line boundary. The words a request writes on every request
+ * come first, and the flags are read only when a filter below says so.
  */
 const RECORD_WORDS = 4;
 const RECORD_BYTES = RECORD_WORDS * Float64Array.BYTES_PER_ELEMENT;
@@ -96,7 +99,7 @@ const SIZE_ESTIMATED_BYTE = 18;
  * Buckets of the counting filters below: per bucket, how many keys with
  * id = bucket mod FILTER_SIZE have the state. A zero count proves a key
  * lacks it without reading its record, which at a million keys is a
- * cache miss; few keys are in flight or estimated at once, so most
+ * cache miss. Few keys are in flight or estimated at once, so most
  * buckets are zero. 16 KB per filter stays in the processor's cache.
  */
 const FILTER_SIZE = 4096;
@@ -121,7 +124,7 @@ export class ReplayEngine implements PrefetchSink {
   readonly #counters = emptyCounters();
   /**
    * Per-key records (see RECORD_WORDS) as numbers. The last size seen is
-   * the size of a prefetched object; a key not yet requested has NaN
+   * the size of a prefetched object. A key not yet requested has NaN
    * there until a prefetch sets it to the mean size seen so far.
    */
   readonly #words: Float64Array;
@@ -730,9 +733,9 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   /**
-   * `#land` for a demand miss at zero latency, which was never in flight
-   * and has the size of its request: it needs no read of the key's record
-   * unless some prefetch is unused.
+   * Lands a demand miss at zero latency as `#land` would. Such a miss was
+   * never in flight and has the size of its request, so it reads the key's
+   * record only while some prefetch is unused.
    */
   #landDemand(keyId: number, sizeBytes: number): void {
     const isAdmitted = this.#store.set(keyId, sizeBytes);

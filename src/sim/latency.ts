@@ -83,11 +83,11 @@ class ColumnLatency implements LatencySource {
 const LOGNORMAL_BATCH = 1024;
 
 /**
- * Draws in batches: one tight loop over the generator and the four
- * transcendental functions per draw runs faster than the same work spread
- * over the replay loop, whose per-request code and cache misses it would
- * otherwise share the processor's queue with. The draws and their order
- * are the same as one at a time.
+ * Draws in batches, because one tight loop over the generator and the
+ * four transcendental functions per draw runs faster than the same work
+ * spread over the replay loop. There it would share the processor's
+ * instruction window with the loop's cache misses. The draws and their
+ * order are the same as one at a time.
  */
 class LognormalLatency implements LatencySource {
   readonly isZero = false;
