@@ -75,6 +75,37 @@ const NOT_IN_FLIGHT = -1;
 const DEFAULT_TIMING_SAMPLE_EVERY = 8;
 
 /**
+ * Per-key state is one 32-byte record, where five separate arrays cost up
+ * to five cache misses per request at a million keys. Float64 words of a
+ * record: SIZE_WORD, the last size seen (NaN until requested or estimated
+ * for a prefetch), and UNTIL_WORD, the completion time of the fetch in
+ * flight or NOT_IN_FLIGHT. Bytes 16 to 18 hold one 0/1 flag each.
+ *
+ * NOTE: the allocator decides the buffer's alignment, so a record may
+ * cross a cache-line boundary. The words a request writes on every request
+ * come first, and the flags are read only when a filter below says so.
+ */
+const RECORD_WORDS = 4;
+const RECORD_BYTES = RECORD_WORDS * Float64Array.BYTES_PER_ELEMENT;
+const SIZE_WORD = 0;
+const UNTIL_WORD = 1;
+/** 1 while a key's in-flight fetch is a prefetch not yet requested. */
+const IN_FLIGHT_PREFETCH_BYTE = 16;
+/** 1 while a resident key was prefetched and not yet requested. */
+const PREFETCHED_UNUSED_BYTE = 17;
+/** 1 while a key's size is an estimate made for a prefetch. */
+const SIZE_ESTIMATED_BYTE = 18;
+/**
+ * Buckets of the counting filters below: per bucket, how many keys with
+ * id = bucket mod FILTER_SIZE have the state. A zero count proves a key
+ * lacks it without reading its record, which at a million keys is a
+ * cache miss. Few keys are in flight or estimated at once, so most
+ * buckets are zero. 16 KB per filter stays in the processor's cache.
+ */
+const FILTER_SIZE = 4096;
+const FILTER_MASK = FILTER_SIZE - 1;
+
+/**
  * Replays a trace through a cache and a policy as a discrete-event
  * simulation. Fetch completions wait in a time-ordered queue; request
  * arrivals come from the trace in file order, and before each arrival every
@@ -91,22 +122,25 @@ export class ReplayEngine implements PrefetchSink {
   readonly #completions = new FetchQueue();
   readonly #pending: PendingFetches;
   readonly #counters = emptyCounters();
-  /** Completion time of the fetch in flight per key, or NOT_IN_FLIGHT. */
-  readonly #inFlightUntil: Float64Array;
-  /** 1 while a key's in-flight fetch is a prefetch not yet requested. */
-  readonly #inFlightPrefetch: Uint8Array;
-  /** 1 while a resident key was prefetched and not yet requested. */
-  readonly #prefetchedUnused: Uint8Array;
   /**
-   * Last size seen per key, used as the size of a prefetched object. A key
-   * not yet requested has NaN here until a prefetch sets it to the mean
-   * size seen so far.
+   * Per-key records (see RECORD_WORDS) as numbers. The last size seen is
+   * the size of a prefetched object. A key not yet requested has NaN
+   * there until a prefetch sets it to the mean size seen so far.
    */
-  readonly #lastSizeBytes: Float64Array;
+  readonly #words: Float64Array;
+  /** The same records as bytes, for the flags. */
+  readonly #flags: Uint8Array;
+  /**
+   * Keys whose PREFETCHED_UNUSED_BYTE is 1. While it is 0 an eviction skips
+   * the victim's record, a cache miss on a key unused for a long time.
+   */
+  #prefetchedUnusedCount = 0;
+  /** Counting filter of keys with a fetch in flight (or queued). */
+  readonly #inFlightFilter = new Uint32Array(FILTER_SIZE);
+  /** Counting filter of keys whose SIZE_ESTIMATED_BYTE is 1. */
+  readonly #estimatedFilter = new Uint32Array(FILTER_SIZE);
   #seenBytes = 0;
   #seenRequests = 0;
-  /** 1 while a key's size is an estimate made for a prefetch. */
-  readonly #isSizeEstimated: Uint8Array;
   readonly #waits: WaitRecorder;
   /** Keys pushed during the current `onRequest` call, handled after it. */
   #pushed = new Int32Array(16);
@@ -125,6 +159,12 @@ export class ReplayEngine implements PrefetchSink {
    */
   readonly #isInstant: boolean;
   readonly #hasRequestHook: boolean;
+  /**
+   * The store when it is dense. A resident key's size there always equals
+   * the last size in its record, so a hit learns its previous size from
+   * the store and the request only writes its record.
+   */
+  readonly #denseStore: DenseLruStore | undefined;
   /**
    * True when the policy never prefetches and fetches land at once: `run`
    * then takes a loop that has no fetch in flight, so the per-key arrays
@@ -161,19 +201,20 @@ export class ReplayEngine implements PrefetchSink {
     this.#hasRequestHook = typeof policy.onRequest === 'function';
     this.#isWithoutPrefetching = this.#isInstant && !this.#hasRequestHook;
     this.#store = this.#createStore();
+    this.#denseStore = this.#store instanceof DenseLruStore ? this.#store : undefined;
     const keySpace = distinctKeys(trace);
-    // Arrays filled with a non-zero value take resident memory at once
-    // (20 MB at a million keys), so the no-prefetch loops, which never
-    // read them, get empty ones. Zero-filled arrays cost nothing until
-    // written.
-    const inFlightKeySpace = this.#isWithoutPrefetching ? 0 : keySpace;
-    this.#inFlightUntil = new Float64Array(inFlightKeySpace).fill(NOT_IN_FLIGHT);
-    this.#waits = new WaitRecorder(inFlightKeySpace);
-    this.#inFlightPrefetch = new Uint8Array(keySpace);
-    this.#prefetchedUnused = new Uint8Array(keySpace);
-    const sizeKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
-    this.#lastSizeBytes = new Float64Array(sizeKeySpace).fill(NaN);
-    this.#isSizeEstimated = new Uint8Array(keySpace);
+    // Records filled with non-zero values take resident memory at once
+    // (32 MB at a million keys), so the no-prefetch loop over a dense
+    // store, which never reads them, gets none.
+    const recordKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
+    const records = new ArrayBuffer(recordKeySpace * RECORD_BYTES);
+    this.#words = new Float64Array(records);
+    this.#flags = new Uint8Array(records);
+    for (let word = 0; word < this.#words.length; word += RECORD_WORDS) {
+      this.#words[word + SIZE_WORD] = NaN;
+      this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
+    }
+    this.#waits = new WaitRecorder(this.#isWithoutPrefetching ? 0 : keySpace);
   }
 
   /**
@@ -334,7 +375,7 @@ export class ReplayEngine implements PrefetchSink {
     const trace = this.#trace;
     const { keyIds, sizes, times } = trace;
     const scoredStart = this.#options.scoredStart;
-    const lastSizeBytes = this.#lastSizeBytes;
+    const words = this.#words;
     const counters = this.#counters;
     let clock = this.#clock;
     let seenBytes = 0;
@@ -349,8 +390,8 @@ export class ReplayEngine implements PrefetchSink {
       const isScored = i >= scoredStart;
       this.#isScored = isScored;
       if (times[i] > clock) clock = times[i];
-      const previousSize = lastSizeBytes[keyId];
-      lastSizeBytes[keyId] = sizeBytes;
+      const previousSize = words[keyId * RECORD_WORDS + SIZE_WORD];
+      words[keyId * RECORD_WORDS + SIZE_WORD] = sizeBytes;
       seenBytes += sizeBytes;
       if (isScored) requestedBytes += sizeBytes;
       if (store.get(keyId, i)) {
@@ -391,10 +432,19 @@ export class ReplayEngine implements PrefetchSink {
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
     if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
     if (this.#prediction !== -1) this.#checkPrediction(keyId);
-    const previousSize = this.#lastSizeBytes[keyId];
-    const wasEstimated = this.#isSizeEstimated[keyId] === 1;
-    this.#isSizeEstimated[keyId] = 0;
-    this.#lastSizeBytes[keyId] = sizeBytes;
+    const word = keyId * RECORD_WORDS;
+    const wasEstimated = this.#estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
+    const denseStore = this.#denseStore;
+    let isHit: boolean;
+    let previousSize: number;
+    if (denseStore !== undefined) {
+      previousSize = denseStore.sizeOf(keyId);
+      isHit = previousSize >= 0;
+    } else {
+      previousSize = this.#words[word + SIZE_WORD];
+      isHit = this.#store.get(keyId, i);
+    }
+    this.#words[word + SIZE_WORD] = sizeBytes;
     this.#seenBytes += sizeBytes;
     this.#seenRequests++;
     const counters = this.#counters;
@@ -403,30 +453,54 @@ export class ReplayEngine implements PrefetchSink {
       counters.requests++;
       counters.requestedBytes += sizeBytes;
     }
-    if (this.#store.get(keyId, i)) {
+    if (isHit) {
       this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
       return Outcome.Hit;
     }
-    const until = this.#inFlightUntil[keyId];
+    const until = this.#untilOf(keyId);
     if (until !== NOT_IN_FLIGHT) {
       this.#onDelayedHit(keyId, until);
       return Outcome.DelayedHit;
     }
     if (isScored) counters.misses++;
     if (this.#isInstant) {
-      this.#countFetch(keyId);
-      this.#land(keyId, false);
+      this.#countDemandFetch(sizeBytes);
+      this.#landDemand(keyId, sizeBytes);
       return Outcome.Miss;
     }
+    this.#countDemandFetch(sizeBytes);
     const completion = this.#startFetch(keyId, this.#clock, false);
     this.#recordWait(keyId, completion);
     return Outcome.Miss;
   }
 
+  /** Clears a key's size-estimated flag; returns whether it was set. */
+  #clearEstimated(keyId: number): boolean {
+    const flag = keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE;
+    if (this.#flags[flag] === 0) return false;
+    this.#flags[flag] = 0;
+    this.#estimatedFilter[keyId & FILTER_MASK]--;
+    return true;
+  }
+
+  /** Completion time of a key's fetch in flight, or NOT_IN_FLIGHT. */
+  #untilOf(keyId: number): number {
+    if (this.#inFlightFilter[keyId & FILTER_MASK] === 0) return NOT_IN_FLIGHT;
+    return this.#words[keyId * RECORD_WORDS + UNTIL_WORD];
+  }
+
+  /** Marks a key not in flight as in flight until `until`. */
+  #startFlight(keyId: number, until: number): void {
+    this.#inFlightFilter[keyId & FILTER_MASK]++;
+    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = until;
+  }
+
   #onHit(keyId: number, sizeBytes: number, previousSize: number, wasEstimated: boolean): void {
     const counters = this.#counters;
-    if (this.#prefetchedUnused[keyId] === 1) {
-      this.#prefetchedUnused[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
+      this.#prefetchedUnusedCount--;
       if (this.#isScored) counters.usefulPrefetches++;
     }
     if (this.#isScored) {
@@ -456,8 +530,9 @@ export class ReplayEngine implements PrefetchSink {
 
   #onDelayedHit(keyId: number, until: number): void {
     const counters = this.#counters;
-    if (this.#inFlightPrefetch[keyId] === 1) {
-      this.#inFlightPrefetch[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE;
+    if (this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
       if (this.#isScored) {
         counters.usefulPrefetches++;
         counters.latePrefetches++;
@@ -518,7 +593,7 @@ export class ReplayEngine implements PrefetchSink {
         this.#prediction = keyId;
         counters.predictions++;
       }
-      if (this.#store.has(keyId) || this.#inFlightUntil[keyId] !== NOT_IN_FLIGHT) {
+      if (this.#store.has(keyId) || this.#untilOf(keyId) !== NOT_IN_FLIGHT) {
         counters.redundantPrefetches++;
         this.#pushed[p] = -1;
         continue;
@@ -527,9 +602,10 @@ export class ReplayEngine implements PrefetchSink {
       issued++;
       if (this.#isInstant) {
         // Marked in flight until the loop below lands it, as the queue would.
-        this.#inFlightUntil[keyId] = this.#clock;
+        this.#startFlight(keyId, this.#clock);
         this.#countFetch(keyId);
       } else {
+        this.#countFetch(keyId);
         this.#startFetch(keyId, this.#clock + this.#predictionDelay, true);
       }
     }
@@ -543,14 +619,28 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   /** Counts a fetch toward the backend figures. */
+  /**
+   * Counts a demand fetch, whose size is that of its request, without
+   * reading the key's record back.
+   */
+  #countDemandFetch(sizeBytes: number): void {
+    if (this.#isScored) {
+      this.#counters.fetches++;
+      this.#counters.fetchedBytes += sizeBytes;
+    }
+  }
+
+  /** Counts a prefetch; a key never requested gets an estimated size. */
   #countFetch(keyId: number): void {
-    if (Number.isNaN(this.#lastSizeBytes[keyId])) {
-      this.#lastSizeBytes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
-      this.#isSizeEstimated[keyId] = 1;
+    const word = keyId * RECORD_WORDS + SIZE_WORD;
+    if (Number.isNaN(this.#words[word])) {
+      this.#words[word] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
+      this.#flags[keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE] = 1;
+      this.#estimatedFilter[keyId & FILTER_MASK]++;
     }
     if (this.#isScored) {
       this.#counters.fetches++;
-      this.#counters.fetchedBytes += this.#lastSizeBytes[keyId];
+      this.#counters.fetchedBytes += this.#words[word];
     }
   }
 
@@ -560,15 +650,14 @@ export class ReplayEngine implements PrefetchSink {
    */
   #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
     const latency = this.#latency.next(this.#requestIndex);
-    this.#inFlightPrefetch[keyId] = isPrefetch ? 1 : 0;
-    this.#countFetch(keyId);
+    this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = isPrefetch ? 1 : 0;
     if (!this.#pending.tryAcquire()) {
-      this.#inFlightUntil[keyId] = Infinity;
+      this.#startFlight(keyId, Infinity);
       this.#pending.enqueue(keyId, latency, isPrefetch);
       return Infinity;
     }
     const completion = start + latency;
-    this.#inFlightUntil[keyId] = completion;
+    this.#startFlight(keyId, completion);
     this.#completions.push(completion, keyId, isPrefetch);
     return completion;
   }
@@ -580,7 +669,7 @@ export class ReplayEngine implements PrefetchSink {
     for (let completion = queue.peekTime(); completion <= time; completion = queue.peekTime()) {
       const keyId = queue.peekKeyId();
       queue.pop();
-      this.#land(keyId, this.#inFlightPrefetch[keyId] === 1);
+      this.#land(keyId, this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] === 1);
       this.#pending.release();
       this.#startQueued(completion);
     }
@@ -608,7 +697,7 @@ export class ReplayEngine implements PrefetchSink {
     const completion = now + this.#pending.peekLatency();
     const isPrefetch = this.#pending.peekIsPrefetch();
     this.#pending.dequeue();
-    this.#inFlightUntil[keyId] = completion;
+    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = completion;
     this.#completions.push(completion, keyId, isPrefetch);
     this.#waits.resolve(keyId, completion);
   }
@@ -618,14 +707,20 @@ export class ReplayEngine implements PrefetchSink {
    * claimed while in flight enters as an ordinary demand-fetched object.
    */
   #land(keyId: number, isUnclaimedPrefetch: boolean): void {
-    this.#inFlightUntil[keyId] = NOT_IN_FLIGHT;
-    this.#inFlightPrefetch[keyId] = 0;
+    const word = keyId * RECORD_WORDS;
+    const flag = keyId * RECORD_BYTES;
+    // A demand miss at zero latency lands without having been in flight.
+    if (this.#words[word + UNTIL_WORD] !== NOT_IN_FLIGHT) this.#inFlightFilter[keyId & FILTER_MASK]--;
+    this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
+    this.#flags[flag + IN_FLIGHT_PREFETCH_BYTE] = 0;
     this.#isInsertingPrefetch = isUnclaimedPrefetch;
-    const isAdmitted = this.#store.set(keyId, this.#lastSizeBytes[keyId]);
+    const isAdmitted = this.#store.set(keyId, this.#words[word + SIZE_WORD]);
     this.#isInsertingPrefetch = false;
     this.#noteOccupancy();
     if (isAdmitted) {
-      this.#prefetchedUnused[keyId] = isUnclaimedPrefetch ? 1 : 0;
+      const isUnused = isUnclaimedPrefetch ? 1 : 0;
+      this.#prefetchedUnusedCount += isUnused - this.#flags[flag + PREFETCHED_UNUSED_BYTE];
+      this.#flags[flag + PREFETCHED_UNUSED_BYTE] = isUnused;
       return;
     }
     if (!this.#isScored) return;
@@ -633,8 +728,26 @@ export class ReplayEngine implements PrefetchSink {
     // An unclaimed prefetch that cannot be admitted is wasted at once.
     if (isUnclaimedPrefetch) {
       this.#counters.wastedPrefetches++;
-      this.#counters.wastedPrefetchBytes += this.#lastSizeBytes[keyId];
+      this.#counters.wastedPrefetchBytes += this.#words[word + SIZE_WORD];
     }
+  }
+
+  /**
+   * Lands a demand miss at zero latency as `#land` would. Such a miss was
+   * never in flight and has the size of its request, so it reads the key's
+   * record only while some prefetch is unused.
+   */
+  #landDemand(keyId: number, sizeBytes: number): void {
+    const isAdmitted = this.#store.set(keyId, sizeBytes);
+    this.#noteOccupancy();
+    if (isAdmitted) {
+      if (this.#prefetchedUnusedCount === 0) return;
+      const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+      this.#prefetchedUnusedCount -= this.#flags[flag];
+      this.#flags[flag] = 0;
+      return;
+    }
+    if (this.#isScored) this.#counters.notAdmitted++;
   }
 
   #noteOccupancy(): void {
@@ -653,8 +766,10 @@ export class ReplayEngine implements PrefetchSink {
     const counters = this.#counters;
     const isScored = this.#isScored;
     if (isScored) counters.evictions++;
-    if (this.#prefetchedUnused[keyId] === 1) {
-      this.#prefetchedUnused[keyId] = 0;
+    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
+    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
+      this.#flags[flag] = 0;
+      this.#prefetchedUnusedCount--;
       if (isScored) {
         counters.wastedPrefetches++;
         counters.wastedPrefetchBytes += sizeBytes;
@@ -666,11 +781,12 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   #countLeftovers(): void {
+    const flags = this.#flags;
     for (const keyId of this.#store.residentKeys()) {
-      if (this.#prefetchedUnused[keyId] === 1) this.#counters.unusedAtEnd++;
+      if (flags[keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE] === 1) this.#counters.unusedAtEnd++;
     }
-    for (let keyId = 0; keyId < this.#inFlightPrefetch.length; keyId++) {
-      if (this.#inFlightPrefetch[keyId] === 1) this.#counters.inFlightAtEnd++;
+    for (let flag = IN_FLIGHT_PREFETCH_BYTE; flag < flags.length; flag += RECORD_BYTES) {
+      if (flags[flag] === 1) this.#counters.inFlightAtEnd++;
     }
     this.#counters.finalOccupancy = this.#store.occupancy;
   }
