@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { loadTrace, type LoadTraceOptions } from '../src/trace/load.js';
 import { parseSizeDistribution } from '../src/trace/arrivals.js';
 import { writeGeneratedTrace } from '../src/trace/write-generated.js';
-import type { BenchSection } from './run.js';
+import type { BenchSection } from './section.js';
 
 /** Runs per figure after the warm-up runs; the median is reported. */
 const RUNS = 7;

@@ -18,7 +18,7 @@ import { loadTrace } from '../src/trace/load.js';
 import { TraceBuilder, type Trace } from '../src/trace/trace.js';
 import { writeGeneratedTrace } from '../src/trace/write-generated.js';
 import { replayProfile } from './profile.js';
-import type { BenchSection } from './run.js';
+import type { BenchSection } from './section.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');

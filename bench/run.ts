@@ -1,29 +1,15 @@
 /**
- * `npm run bench`: runs each benchmark section in turn and writes
- * BENCHMARKS.md and BENCHMARKS.json at the repository root. A section is
- * a function that measures something and returns its markdown and its
- * figures; add new sections to `SECTIONS`.
+ * `npm run bench`: runs each benchmark section in turn, each in a fresh
+ * Node process (see `section.ts`), and writes BENCHMARKS.md and
+ * BENCHMARKS.json at the repository root. A section is a function that
+ * measures something and returns its markdown and its figures; add new
+ * sections to `SECTIONS` in `section.ts`.
  */
+import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-write.js';
-import { ingestSection } from './ingest.js';
-import { lstmSection } from './lstm.js';
-import { replaySection } from './replay.js';
-
-/** Output of one section of the benchmark page. */
-export interface BenchSection {
-  /** Markdown, starting with a `##` heading. */
-  markdown: string;
-  /** The section's figures, stored under its name in BENCHMARKS.json. */
-  json: unknown;
-}
-
-const SECTIONS: { name: string; run: () => Promise<BenchSection> }[] = [
-  { name: 'ingest', run: ingestSection },
-  { name: 'replay', run: replaySection },
-  { name: 'lstm', run: lstmSection },
-];
+import { SECTIONS, type BenchSection } from './section.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -36,14 +22,30 @@ function machine() {
   };
 }
 
+/** Runs one section in a child process; its stderr shows through. */
+function runSection(name: string): Promise<BenchSection & { title?: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'section.js'), name], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      else reject(new Error(`bench: section ${name} failed with exit code ${code}`));
+    });
+  });
+}
+
 const results: Record<string, unknown> = {};
 const parts: string[] = [];
-for (const section of SECTIONS) {
-  process.stderr.write(`bench: ${section.name}\n`);
-  const output = await section.run();
-  results[section.name] = output.json;
+for (const name of Object.keys(SECTIONS)) {
+  process.stderr.write(`bench: ${name}\n`);
+  const output = await runSection(name);
+  results[name] = output.json;
   // A section that returns its title separately gets it as the heading.
-  const title = (output as { title?: string }).title;
+  const title = output.title;
   const hasHeading = output.markdown.trimStart().startsWith('## ');
   parts.push(title === undefined || hasHeading ? output.markdown : `## ${title}\n\n${output.markdown}`);
 }
