@@ -18,6 +18,7 @@ import { OnnxEngine } from '../src/model/onnx-engine.js';
 import { defaultModelOptions, type ModelOptions } from '../src/model/options.js';
 import { predictTop } from '../src/model/predict.js';
 import { generateKeys } from '../src/trace/generate.js';
+import { peakMemoryMiB as peakMemory } from './peak-memory.js';
 
 /** Figures of the earlier report, measured on CPU. */
 const EARLIER = {
@@ -75,7 +76,7 @@ export async function lstmSection(): Promise<{ title: string; markdown: string; 
     await onnx.dispose();
   }
   model.dispose();
-  const peakMemoryMiB = process.resourceUsage().maxRSS / 1024;
+  const peakMemoryMiB = peakMemory();
 
   const json = {
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, loadAverage1m: loadavg()[0] },

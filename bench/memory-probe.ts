@@ -8,11 +8,11 @@
  * the binary trace cache (which must hold it already).
  */
 import { loadTrace } from '../src/trace/load.js';
+import { peakMemoryMiB } from './peak-memory.js';
 
 const [path, cacheDirectory] = process.argv.slice(2);
 const started = performance.now();
 const loaded = await loadTrace(path, cacheDirectory === undefined ? {} : { cacheDirectory });
 const elapsedMs = performance.now() - started;
-// resourceUsage().maxRSS is in kibibytes.
-const peakMiB = process.resourceUsage().maxRSS / 1024;
+const peakMiB = peakMemoryMiB();
 process.stdout.write(`${JSON.stringify({ requests: loaded.trace.length, cacheStatus: loaded.cacheStatus, elapsedMs, peakMiB })}\n`);
