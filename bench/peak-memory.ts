@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Returns the peak resident memory of this process in MiB. On Linux it is
- * `VmHWM` from /proc/self/status, the high-water mark of this process's own
- * address space. `process.resourceUsage().maxRSS` is not used there: Linux
- * keeps it across exec, so a child started by a large benchmark process
- * reports at least the parent's resident memory at the fork (a child of a
- * process holding 400 MiB read 404 MiB there and 39 MiB in VmHWM).
+ * Returns the peak resident memory of this process in MiB: on Linux,
+ * `VmHWM` from /proc/self/status, the high-water mark of this process's
+ * own address space. Linux keeps getrusage's maxRSS across exec, so a child
+ * of a large benchmark process would report at least the parent's resident
+ * memory at the fork. Measured here: a child of a process holding 400 MiB
+ * read 404 MiB in maxRSS and 39 MiB in VmHWM.
  */
 export function peakMemoryMiB(): number {
   try {
