@@ -14,9 +14,9 @@ export interface PredictionPercentiles {
  * linear interpolation of numpy's default and R's type 7
  * (simple-statistics' `quantileSorted`).
  *
- * Time: O(n). Quickselect places only the order statistics the three
- * percentiles read; a full sort of the 1.25 million hook samples of a
- * 10-million-request replay took 2.5 s, selection about 0.1 s.
+ * Time: O(n). Quickselect places only the order statistics that the three
+ * percentiles read. For the 1.25 million hook samples of a
+ * 10-million-request replay, a full sort took 2.5 s and selection 0.1 s.
  *
  * @param samplesMs measured times in milliseconds; not modified
  * @returns the percentiles, or null when nothing was measured

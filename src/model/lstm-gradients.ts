@@ -224,17 +224,17 @@ function gateScale(units: number): tf.Tensor1D {
 }
 
 /**
- * The kernel, recurrent kernel and bias of `layer` stacked as rows:
- * [inputs + units + 1, 4·units], so that [x, h, 1] times it is the gates'
- * pre-activation, bias included, and one product of the stacked step
- * inputs with the gate gradients gives all three gradients.
+ * Stacks the kernel, recurrent kernel and bias of `layer` as rows of one
+ * [inputs + units + 1, 4·units] matrix. [x, h, 1] times it is then the
+ * gates' pre-activation, bias included. One product of the stacked step
+ * inputs with the gate gradients then gives all three gradients.
  */
 function stackedWeights(layer: LstmWeights): tf.Tensor2D {
   const bias = tf.reshape(layer.bias, [1, -1]);
   return tf.concat([layer.kernel, layer.recurrentKernel, bias], 0) as tf.Tensor2D;
 }
 
-/** The stacked gradient cut back into kernel, recurrent kernel and bias. */
+/** Cuts a stacked gradient back into kernel, recurrent kernel and bias. */
 function splitStacked(
   gradient: tf.Tensor2D,
   layer: LstmWeights,
@@ -244,7 +244,7 @@ function splitStacked(
   return [kernel, recurrent, tf.reshape(bias, layer.bias.shape)];
 }
 
-/** A [rows + 1, columns] gradient cut into its kernel and bias parts. */
+/** Cuts a [rows + 1, columns] gradient into its kernel and bias parts. */
 function splitBias(gradient: tf.Tensor2D, bias: tf.Variable): [tf.Tensor, tf.Tensor] {
   const [kernel, biasRow] = tf.split(gradient, [gradient.shape[0] - 1, 1], 0);
   return [kernel, tf.reshape(biasRow, bias.shape)];

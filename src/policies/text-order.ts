@@ -65,7 +65,8 @@ function sortRange(
   countingSort(ids, lo, hi, 0, scratch);
 
   // Texts that share the three units are sorted on the next three. A run
-  // whose last unit is END holds texts that ended: equal, so one text.
+  // whose last unit is END contains texts that ended, which are equal and
+  // so are one text.
   let start = lo;
   for (let i = lo + 1; i <= hi; i++) {
     const isSameRun =

@@ -83,7 +83,7 @@ const DEFAULT_TIMING_SAMPLE_EVERY = 8;
  *
  * NOTE: the allocator decides the buffer's alignment, so a record may
  * cross a cache-line boundary. The words a request writes on every request
- * come first, and the flags are read only when a filter below says so.
+ * come first, and the flags are read only when a filter below calls for it.
  */
 const RECORD_WORDS = 4;
 const RECORD_BYTES = RECORD_WORDS * Float64Array.BYTES_PER_ELEMENT;

@@ -49,8 +49,8 @@ export function latencySource(spec: LatencySpec, seed: number): LatencySource {
 }
 
 // One class per model rather than object literals with closures, because
-// the engine calls `next` once per fetch: within a replay that call site
-// then sees one class and one method.
+// the engine calls `next` once per fetch. Within a replay that call site
+// then meets one class and one method, so it stays monomorphic.
 
 class FixedLatency implements LatencySource {
   readonly isZero: boolean;

@@ -40,11 +40,11 @@ const GOLDEN = 0x9e3779b9 | 0;
  * hashing: a direct table indexed by value stores their ids, 4 bytes a
  * value, which a million keys keep small enough to stay mostly in cache.
  *
- * The tables hold disjoint sets of keys because the text alone picks the
- * table: a canonical decimal key (digits only, no sign, no leading zero
- * unless the key is `0`, at most 15 digits) goes to the decimal tables,
- * any other ASCII key to the text table, and a key with a non-ASCII
- * character to the `Map`. Two texts with the same value, such as `7` and
+ * The tables contain disjoint sets of keys because the text alone picks
+ * the table. A canonical decimal key (digits only, no sign, no leading
+ * zero unless the key is `0`, at most 15 digits) goes to the decimal
+ * tables. Any other ASCII key goes to the text table, and a key with a
+ * non-ASCII character to the `Map`. Two texts with the same value, such as `7` and
  * `007`, thus never meet in a decimal table. Between the two decimal
  * tables the value decides: below the direct table's length the key is in
  * the direct table, else in the decimal hash table (growing the direct

@@ -20,7 +20,7 @@ function matrix(width: number, offset: number, isGate = false): tf.Tensor2D {
   return tf.tensor2d(values, [BATCH, width]);
 }
 
-/** The same step with float32 tfjs ops, in the order the kernels round. */
+/** Computes the same step with float32 tfjs ops, rounding in the kernels' order. */
 function withOps(gates: tf.Tensor2D, previousCell: tf.Tensor2D, dh: tf.Tensor2D, dhOutside: tf.Tensor2D, dcNext: tf.Tensor2D) {
   const [i, f, s, o] = tf.split(gates, 4, 1);
   const candidate = tf.sub(tf.mul(s, 2), 1);

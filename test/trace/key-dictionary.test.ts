@@ -1,6 +1,6 @@
 /**
  * The key dictionary must give the same ids as a `Map<string, number>`
- * that numbers keys in order of first appearance. That holds whichever of
+ * that numbers keys in order of first appearance. That is true whichever of
  * its tables (direct, decimal hash, text, non-ASCII) a key lands in, and
  * however the tables grow and move keys between them.
  */
