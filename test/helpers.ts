@@ -12,6 +12,27 @@ export function traceOf(keys: readonly (string | number)[], sizes?: readonly num
 }
 
 /** A fresh temporary directory for one test file. */
+/** One generated request: key number, size in bytes, time step from the previous request. */
+export interface TraceRow {
+  key: number;
+  size: number;
+  gap: number;
+}
+
+/**
+ * Builds a trace from generated rows. Times add up the gaps from 0, so a
+ * negative gap makes a time step back, as in real traces.
+ */
+export function traceOfRows(rows: readonly TraceRow[]): Trace {
+  const builder = new TraceBuilder();
+  let time = 0;
+  for (const row of rows) {
+    time += row.gap;
+    builder.add(time, String(row.key), row.size, Op.Read);
+  }
+  return builder.build('property', 'index');
+}
+
 export function temporaryDirectory(): string {
   return mkdtempSync(join(tmpdir(), 'cache-sim-test-'));
 }

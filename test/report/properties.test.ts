@@ -8,7 +8,7 @@ import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { Capacity } from '../../src/sim/cache.js';
 import { simulate } from '../../src/simulate.js';
-import { Op, TraceBuilder } from '../../src/trace/trace.js';
+import { traceOfRows } from '../helpers.js';
 
 /** Every built-in policy but lstm, whose training takes about a second. */
 const POLICY_IDS = POLICIES.map((entry) => entry.id).filter((id) => id !== 'lstm');
@@ -19,15 +19,7 @@ const POLICY_IDS = POLICIES.map((entry) => entry.id).filter((id) => id !== 'lstm
  */
 const arbitraryTrace = fc
   .array(fc.record({ key: fc.integer({ min: 0, max: 5 }), size: fc.integer({ min: 0, max: 20 }), gap: fc.integer({ min: -2, max: 3 }) }), { maxLength: 30 })
-  .map((rows) => {
-    const builder = new TraceBuilder();
-    let time = 0;
-    for (const row of rows) {
-      time += row.gap;
-      builder.add(time, String(row.key), row.size, Op.Read);
-    }
-    return builder.build('property', 'index');
-  });
+  .map(traceOfRows);
 
 const arbitraryCapacities: fc.Arbitrary<Capacity[]> = fc.uniqueArray(
   fc.oneof(

@@ -7,7 +7,7 @@ import { DenseLruStore } from '../../src/sim/dense-lru-store.js';
 import { ReplayEngine, type LruStoreKind } from '../../src/sim/engine.js';
 import type { LatencySpec } from '../../src/sim/latency.js';
 import { simulate } from '../../src/simulate.js';
-import { Op, TraceBuilder } from '../../src/trace/trace.js';
+import { traceOfRows } from '../helpers.js';
 
 const KEY_SPACE = 8;
 
@@ -136,15 +136,7 @@ describe('DenseLruStore against LruStore', () => {
  */
 const arbitraryTrace = fc
   .array(fc.record({ key: fc.nat(KEY_SPACE - 1), size: arbitrarySize, gap: fc.integer({ min: -1, max: 3 }) }), { maxLength: 60 })
-  .map((rows) => {
-    const builder = new TraceBuilder();
-    let time = 0;
-    for (const row of rows) {
-      time += row.gap;
-      builder.add(time, String(row.key), row.size, Op.Read);
-    }
-    return builder.build('property', 'index');
-  });
+  .map(traceOfRows);
 
 const arbitraryTiming = fc.record({
   latency: fc.constantFrom<LatencySpec>(

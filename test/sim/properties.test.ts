@@ -4,8 +4,9 @@ import type { Policy, PrefetchSink, RequestEvent } from '../../src/policies/poli
 import { POLICIES } from '../../src/policies/registry.js';
 import type { Capacity } from '../../src/sim/cache.js';
 import { simulate } from '../../src/simulate.js';
-import { Op, TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import type { Trace } from '../../src/trace/trace.js';
 import { ReplayEngine } from '../../src/sim/engine.js';
+import { traceOfRows } from '../helpers.js';
 
 /**
  * A random small trace, possibly empty: keys 0..7, sizes 1..20, and times
@@ -13,15 +14,7 @@ import { ReplayEngine } from '../../src/sim/engine.js';
  */
 const arbitraryTrace = fc
   .array(fc.record({ key: fc.integer({ min: 0, max: 7 }), size: fc.integer({ min: 1, max: 20 }), gap: fc.integer({ min: -2, max: 3 }) }), { maxLength: 60 })
-  .map((rows) => {
-    const builder = new TraceBuilder();
-    let time = 0;
-    for (const row of rows) {
-      time += row.gap;
-      builder.add(time, String(row.key), row.size, Op.Read);
-    }
-    return builder.build('property', 'index');
-  });
+  .map(traceOfRows);
 
 const arbitraryCapacity: fc.Arbitrary<Capacity> = fc.oneof(
   fc.integer({ min: 1, max: 6 }).map((objects) => ({ unit: 'objects' as const, objects })),
