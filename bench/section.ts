@@ -4,10 +4,6 @@
  * section's figures (peak memory above all) carry the heap or the loaded
  * traces of the sections before it.
  */
-import { ingestSection } from './ingest.js';
-import { lstmSection } from './lstm.js';
-import { replaySection } from './replay.js';
-
 /** Output of one section of the benchmark page. */
 export interface BenchSection {
   /** Markdown, starting with a `##` heading. */
@@ -16,10 +12,14 @@ export interface BenchSection {
   json: unknown;
 }
 
+/**
+ * Sections by name, in page order. Each is imported only by the process
+ * that runs it, so `run.ts` does not load TensorFlow.js to list them.
+ */
 export const SECTIONS: Record<string, () => Promise<BenchSection & { title?: string }>> = {
-  ingest: ingestSection,
-  replay: replaySection,
-  lstm: lstmSection,
+  ingest: async () => (await import('./ingest.js')).ingestSection(),
+  replay: async () => (await import('./replay.js')).replaySection(),
+  lstm: async () => (await import('./lstm.js')).lstmSection(),
 };
 
 const name = process.argv[2];
