@@ -3,10 +3,10 @@
  * their texts, which is the order of `<` on strings (a prefix comes first).
  * The texts must be distinct, as key texts are.
  *
- * A most-significant-first radix sort: each step reads the next three code
- * units of every text in a range once into a typed array, sorts the range
- * on them by counting (least significant unit first), and recurses into the
- * runs that share all three. Hand-written because `Array.prototype.sort`,
+ * The sort is a most-significant-first radix sort. Each step reads the
+ * next three code units of every text in a range once into a typed array
+ * and sorts the range on them by counting, least significant unit first.
+ * It then recurses into the runs that share all three. Hand-written because `Array.prototype.sort`,
  * with or without a comparator, compares whole strings: each comparison
  * follows two string pointers at random, and for the million keys of a Zipf
  * trace that took several seconds. npm's string sorts sort the strings
