@@ -145,6 +145,7 @@ const arbitraryTiming = fc.record({
     { kind: 'lognormal', median: 1, p99: 6 },
   ),
   concurrency: fc.constantFrom(undefined, 1, 3),
+  predictionLatency: fc.constantFrom(undefined, 0, 1.5),
   trainFraction: fc.constantFrom(0, 0.3),
 });
 
@@ -163,6 +164,7 @@ describe('simulate with the dense and the lru-cache store', () => {
             trainFraction: timing.trainFraction,
             fetchLatency: timing.latency,
             backendConcurrency: timing.concurrency,
+            predictionLatency: timing.predictionLatency,
             lruStore,
           });
         const dense = await run('dense');
