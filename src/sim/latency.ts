@@ -83,17 +83,12 @@ class ColumnLatency implements LatencySource {
 const LOGNORMAL_BATCH = 1024;
 
 /**
- * Draws in batches, because one tight loop over the generator and the
- * transcendental functions runs faster than the same work spread over the
- * replay loop, where it would share the processor's instruction window
- * with the loop's cache misses.
+ * Log-normal draws, made in batches: a tight loop of generator calls and
+ * logarithms runs faster than the same work spread over the replay loop.
  *
- * Each pair of draws comes from one point of Marsaglia's polar method
- * (G. Marsaglia and T. A. Bray, "A convenient method for generating normal
- * variables", SIAM Review, 1964), which needs no sine or cosine and uses
- * both normals a point yields. The uniforms have 24 random bits: a step of
- * 6e-8 in a latency model's input moves no draw by a visible amount, and
- * one generator call per uniform halves the work of 53-bit uniforms.
+ * Each pair of draws comes from one point of the polar method of
+ * G. Marsaglia and T. A. Bray (SIAM Review, 1964), which needs no sine or
+ * cosine. The uniforms have 24 random bits, one generator call each.
  */
 class LognormalLatency implements LatencySource {
   readonly isZero = false;
@@ -124,13 +119,13 @@ class LognormalLatency implements LatencySource {
       // A uniform point in the unit disc, its centre excluded.
       let x: number;
       let y: number;
-      let radius2: number;
+      let radiusSquared: number;
       do {
         x = 2 * uniformFloat32(rng) - 1;
         y = 2 * uniformFloat32(rng) - 1;
-        radius2 = x * x + y * y;
-      } while (radius2 >= 1 || radius2 === 0);
-      const scale = sigma * Math.sqrt((-2 * Math.log(radius2)) / radius2);
+        radiusSquared = x * x + y * y;
+      } while (radiusSquared >= 1 || radiusSquared === 0);
+      const scale = sigma * Math.sqrt((-2 * Math.log(radiusSquared)) / radiusSquared);
       batch[i] = Math.exp(mu + x * scale);
       batch[i + 1] = Math.exp(mu + y * scale);
     }
