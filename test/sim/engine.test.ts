@@ -78,3 +78,20 @@ describe('ReplayEngine timing', () => {
     expect(result.counters.usefulPrefetches).toBe(2);
   });
 });
+
+describe('ReplayEngine overhead samples', () => {
+  const trace = traceOf(['a', 'b', 'c', 'a', 'b', 'c', 'd', 'a', 'b', 'c', 'd', 'e']);
+
+  for (const lruStore of ['dense', 'lru-cache'] as const) {
+    it(`times one in every n scored calls (${lruStore})`, () => {
+      const result = replay(trace, new FunctionPrefetcher(trace, () => -1), {
+        scoredStart: 2,
+        timingSampleEvery: 3,
+        fetchLatency: { kind: 'fixed', value: 1 },
+        lruStore,
+      });
+      // Scored requests 0, 3, 6 and 9 of the 10 are timed.
+      expect(result.onRequestMs.length).toBe(4);
+    });
+  }
+});
