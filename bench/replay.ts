@@ -29,8 +29,11 @@ const CAPACITY_OBJECTS = 10_000;
 const SWEEP_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 /** Whole-process runs per command; the median is reported. */
 const PROCESS_RUNS = 3;
-/** Runs of each sweep command, which take 15 to 25 s each here. */
-const SWEEP_RUNS = 2;
+/**
+ * Pairs of sweep runs, one with 1 worker and one with 2 in each pair, so
+ * that a change in the machine's load between runs affects both sides.
+ */
+const SWEEP_PAIRS = 3;
 /** The full timing model of the loop figures, in trace time units. */
 const TIMED: LatencySpec = { kind: 'lognormal', median: 2, p99: 20 };
 
@@ -149,6 +152,37 @@ async function timeProcess(args: string[], label: string, runs = PROCESS_RUNS): 
   return { command: label, medianWallMs: median(walls), medianPeakMiB: median(peaks) };
 }
 
+interface SweepFigures {
+  one: ProcessFigure;
+  two: ProcessFigure;
+  /** Wall time with 2 workers over wall time with 1, per pair. */
+  pairRatios: number[];
+  /** Median of `pairRatios`. */
+  ratio: number;
+}
+
+/** Times the sweep with 1 and 2 workers in alternating pairs of runs. */
+async function sweepFigures(oneWorker: string[], twoWorkers: string[]): Promise<SweepFigures> {
+  const ones: ProcessFigure[] = [];
+  const twos: ProcessFigure[] = [];
+  for (let pair = 0; pair < SWEEP_PAIRS; pair++) {
+    ones.push(await timeProcess(oneWorker, 'sweep, 1 worker', 1));
+    twos.push(await timeProcess(twoWorkers, 'sweep, 2 workers', 1));
+  }
+  const pairRatios = ones.map((one, i) => twos[i].medianWallMs / one.medianWallMs);
+  const combined = (figures: ProcessFigure[], command: string): ProcessFigure => ({
+    command,
+    medianWallMs: median(figures.map((f) => f.medianWallMs)),
+    medianPeakMiB: median(figures.map((f) => f.medianPeakMiB)),
+  });
+  return {
+    one: combined(ones, 'sweep, 1 worker'),
+    two: combined(twos, 'sweep, 2 workers'),
+    pairRatios,
+    ratio: median(pairRatios),
+  };
+}
+
 /** Arguments of a `node dist/src/cli/main.js` run, the node binary first. */
 function simulateArgs(trace: string, cacheDir: string, extra: string[]): string[] {
   return [process.execPath, CLI, '--trace', trace, '--cache-dir', cacheDir, '--train-fraction', '0', '--out', join(cacheDir, 'report.md'), ...extra];
@@ -180,12 +214,14 @@ export async function replaySection(): Promise<BenchSection> {
     const fromCache = await timeProcess(simulateArgs(zipfCsv, cacheDir, lruArgs), 'simulate --policy lru, from the trace cache');
 
     const sweepArgs = ['--policy', 'lru', '--cache-size', SWEEP_SIZES.join(',')];
-    const sweepOne = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '1']), 'sweep, 1 worker', SWEEP_RUNS);
-    const sweepTwo = await timeProcess(simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '2']), 'sweep, 2 workers', SWEEP_RUNS);
+    const sweep = await sweepFigures(
+      simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '1']),
+      simulateArgs(zipfCsv, cacheDir, [...sweepArgs, '--workers', '2']),
+    );
     const cachesim = await cachesimFigures(dir, zipfCsv);
     const profile = await replayProfile(zipfCsv, cacheDir);
 
-    const json = { loadAverageBefore: loadBefore, requests: REQUESTS, capacityObjects: CAPACITY_OBJECTS, loops, fromCsv, fromCache, sweepOne, sweepTwo, cachesim, reference: REFERENCE, targets: TARGETS, profile };
+    const json = { loadAverageBefore: loadBefore, requests: REQUESTS, capacityObjects: CAPACITY_OBJECTS, loops, fromCsv, fromCache, sweep, cachesim, reference: REFERENCE, targets: TARGETS, profile };
     return { markdown: replayMarkdown(json), json };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -205,8 +241,7 @@ type ReplayJson = {
   loops: LoopFigure[];
   fromCsv: ProcessFigure;
   fromCache: ProcessFigure;
-  sweepOne: ProcessFigure;
-  sweepTwo: ProcessFigure;
+  sweep: SweepFigures;
   cachesim: ProcessFigure | null;
   profile: { policy: string; top: { name: string; selfShare: number }[] }[];
 };
@@ -232,7 +267,7 @@ function replayMarkdown(json: ReplayJson): string {
   const rate = (figure: ProcessFigure) => REQUESTS / (figure.medianWallMs / 1000);
   const lruLoop = json.loops.find((l) => l.policy === 'lru' && l.store === 'dense' && l.timing === 'zero latency');
   const timedNextKey = json.loops.find((l) => l.policy === 'next-key' && l.timing !== 'zero latency');
-  const sweepRatio = json.sweepTwo.medianWallMs / json.sweepOne.medianWallMs;
+  const { one: sweepOne, two: sweepTwo, ratio: sweepRatio } = json.sweep;
   const lines = [
     '## Replay',
     '',
@@ -262,7 +297,7 @@ function replayMarkdown(json: ReplayJson): string {
     '',
     `### Sweep of ${SWEEP_SIZES.length} cache sizes`,
     '',
-    `\`--policy lru --cache-size ${SWEEP_SIZES.join(',')}\` on the same ${REQUESTS}-request Zipf trace, from the trace cache, the slower of ${SWEEP_RUNS} runs each: ${(json.sweepOne.medianWallMs / 1000).toFixed(2)} s with 1 worker (peak ${json.sweepOne.medianPeakMiB.toFixed(0)} MiB), ${(json.sweepTwo.medianWallMs / 1000).toFixed(2)} s with 2 (peak ${json.sweepTwo.medianPeakMiB.toFixed(0)} MiB), ratio ${sweepRatio.toFixed(2)}.`,
+    `\`--policy lru --cache-size ${SWEEP_SIZES.join(',')}\` on the same ${REQUESTS}-request Zipf trace, from the trace cache, ${SWEEP_PAIRS} pairs of runs, each pair one run with 1 worker and then one with 2. Median wall time ${(sweepOne.medianWallMs / 1000).toFixed(2)} s with 1 worker (peak ${sweepOne.medianPeakMiB.toFixed(0)} MiB) and ${(sweepTwo.medianWallMs / 1000).toFixed(2)} s with 2 (peak ${sweepTwo.medianPeakMiB.toFixed(0)} MiB). Ratio of 2 workers to 1 in each pair: ${json.sweep.pairRatios.map((r) => r.toFixed(2)).join(', ')}; the median, ${sweepRatio.toFixed(2)}, is judged.`,
     '',
     '### Targets',
     '',
