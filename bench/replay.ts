@@ -153,8 +153,8 @@ async function timeProcess(args: string[], label: string, runs = PROCESS_RUNS): 
 }
 
 interface SweepFigures {
-  one: ProcessFigure;
-  two: ProcessFigure;
+  oneWorker: ProcessFigure;
+  twoWorkers: ProcessFigure;
   /** Wall time with 2 workers over wall time with 1, per pair. */
   pairRatios: number[];
   /** Median of `pairRatios`. */
@@ -162,12 +162,12 @@ interface SweepFigures {
 }
 
 /** Times the sweep with 1 and 2 workers in alternating pairs of runs. */
-async function sweepFigures(oneWorker: string[], twoWorkers: string[]): Promise<SweepFigures> {
+async function sweepFigures(oneWorkerArgs: string[], twoWorkersArgs: string[]): Promise<SweepFigures> {
   const ones: ProcessFigure[] = [];
   const twos: ProcessFigure[] = [];
   for (let pair = 0; pair < SWEEP_PAIRS; pair++) {
-    ones.push(await timeProcess(oneWorker, 'sweep, 1 worker', 1));
-    twos.push(await timeProcess(twoWorkers, 'sweep, 2 workers', 1));
+    ones.push(await timeProcess(oneWorkerArgs, 'sweep, 1 worker', 1));
+    twos.push(await timeProcess(twoWorkersArgs, 'sweep, 2 workers', 1));
   }
   const pairRatios = ones.map((one, i) => twos[i].medianWallMs / one.medianWallMs);
   const combined = (figures: ProcessFigure[], command: string): ProcessFigure => ({
@@ -176,8 +176,8 @@ async function sweepFigures(oneWorker: string[], twoWorkers: string[]): Promise<
     medianPeakMiB: median(figures.map((f) => f.medianPeakMiB)),
   });
   return {
-    one: combined(ones, 'sweep, 1 worker'),
-    two: combined(twos, 'sweep, 2 workers'),
+    oneWorker: combined(ones, 'sweep, 1 worker'),
+    twoWorkers: combined(twos, 'sweep, 2 workers'),
     pairRatios,
     ratio: median(pairRatios),
   };
@@ -267,7 +267,7 @@ function replayMarkdown(json: ReplayJson): string {
   const rate = (figure: ProcessFigure) => REQUESTS / (figure.medianWallMs / 1000);
   const lruLoop = json.loops.find((l) => l.policy === 'lru' && l.store === 'dense' && l.timing === 'zero latency');
   const timedNextKey = json.loops.find((l) => l.policy === 'next-key' && l.timing !== 'zero latency');
-  const { one: sweepOne, two: sweepTwo, ratio: sweepRatio } = json.sweep;
+  const { oneWorker: sweepOne, twoWorkers: sweepTwo, ratio: sweepRatio } = json.sweep;
   const lines = [
     '## Replay',
     '',
