@@ -2,8 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { BadOptionError } from '../errors.js';
 import { evaluate } from '../eval/evaluate.js';
-import { simulateInWorkers } from '../parallel/simulate-in-workers.js';
-import type { SimulationResult } from '../simulate.js';
+import { simulateInWorkers, type WorkerSimulationResult } from '../parallel/simulate-in-workers.js';
 import { isPolicyPath } from '../policies/loader.js';
 import { machineFacts, sha256OfFile } from '../report/environment.js';
 import { renderTextTable } from '../report/markdown.js';
@@ -53,8 +52,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
   const progress = progressLog(io, args.progress);
 
-  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, workers, progress);
-  const data = buildReportData(result, evaluate(result, evalOptions), {
+  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, workers, progress, evalOptions.windows);
+  const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
     command,
     traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
     machine: machineFacts(),
@@ -77,7 +76,8 @@ async function loadAndReplay(
   capacitySpecs: CapacitySpec[],
   workers: number,
   progress: ReturnType<typeof progressLog>,
-): Promise<{ result: SimulationResult; cacheText: string; contentHash: string | undefined }> {
+  metricsWindows: number,
+): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined }> {
   const loaded = await loadTraceForCli(args, io);
   const trace = loaded.trace;
   const latencyColumn = await readLatencyColumn(args, trace.length);
@@ -95,7 +95,7 @@ async function loadAndReplay(
     backendConcurrency: args.backendConcurrency,
     settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
     log: progress.log,
-  }, workers).finally(progress.done);
+  }, workers, { metricsWindows }).finally(progress.done);
   // The trace cache hashed the file when it read it. Hashing it again
   // would read the whole file a second time (0.1 to 0.2 s of CPU time
   // for a 130 MB file).

@@ -1,3 +1,4 @@
+import type { RunSummary } from '../eval/run-summary.js';
 import type { PolicyRun, SimulateOptions } from '../simulate.js';
 import type { KeyTable } from '../trace/key-table.js';
 import type { Trace } from '../trace/trace.js';
@@ -19,6 +20,11 @@ export interface SharedTrace {
 export interface JobMessage {
   index: number;
   options: JobOptions;
+  /**
+   * Metrics windows to summarise the run over once it is replayed (see
+   * `RunSummary`). Without it the worker sends no summary.
+   */
+  metricsWindows?: number;
 }
 
 /** An error thrown in a worker, as plain data. */
@@ -34,5 +40,5 @@ export interface WorkerFailure {
 /** Message from a worker to the main thread. */
 export type WorkerMessage =
   | { type: 'log'; line: string }
-  | { type: 'done'; index: number; run: PolicyRun }
+  | { type: 'done'; index: number; run: PolicyRun; summary?: RunSummary }
   | { type: 'failed'; index: number; failure: WorkerFailure };

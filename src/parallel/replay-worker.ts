@@ -6,6 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SimulatorError } from '../errors.js';
+import { summariseRun } from '../eval/run-summary.js';
+import { metricsWindowBounds } from '../eval/window-bounds.js';
 import { simulate } from '../simulate.js';
 import { withKeyTable } from '../trace/key-table.js';
 import type {
@@ -23,7 +25,7 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-port.on('message', async ({ index, options }: JobMessage) => {
+port.on('message', async ({ index, options, metricsWindows }: JobMessage) => {
   try {
     const result = await simulate({
       ...options,
@@ -31,9 +33,16 @@ port.on('message', async ({ index, options }: JobMessage) => {
       log: (line) => post({ type: 'log', line }),
     });
     const run = result.runs[0];
-    post({ type: 'done', index, run }, [
+    const summary =
+      metricsWindows === undefined
+        ? undefined
+        : summariseRun(run, metricsWindowBounds(result.trace.scoredRequests, metricsWindows));
+    // Transferred, not copied: a copy of a ten-million-request run would
+    // cost the main thread time it needs for the report.
+    post({ type: 'done', index, run, summary }, [
       run.outcomes.buffer as ArrayBuffer,
       run.issuedPrefetchesPerRequest.buffer as ArrayBuffer,
+      run.waitLatencies.buffer as ArrayBuffer,
       run.onRequestMs.buffer as ArrayBuffer,
     ]);
   } catch (error) {

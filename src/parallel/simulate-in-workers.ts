@@ -8,7 +8,8 @@ import { readTrace } from '../trace/read.js';
 import { copyInto, type ColumnType } from '../trace/columns.js';
 import { fieldsOf, keyTableFor } from '../trace/key-table.js';
 import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
-import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
+import type { RunSummary } from '../eval/run-summary.js';
+import type { JobMessage, JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
 
 /**
  * Policies replayed in the main thread even when workers run: a policy
@@ -16,6 +17,25 @@ import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './me
  * library and its backend into each worker.
  */
 export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
+
+/** Extra work that each worker does on a run after replaying it. */
+export interface WorkerExtras {
+  /**
+   * Metrics windows of the evaluation to come: each worker then summarises
+   * the runs it replays over these windows (see `RunSummary`).
+   */
+  metricsWindows?: number;
+}
+
+/** A simulation result with the summaries that workers computed. */
+export interface WorkerSimulationResult extends SimulationResult {
+  /**
+   * Summary of each run by run index, when a worker replayed the run and
+   * `metricsWindows` was given, otherwise undefined. Pass it to `evaluate`,
+   * which summarises the missing ones itself.
+   */
+  runSummaries: (RunSummary | undefined)[];
+}
 
 /**
  * Runs `simulate` with its (policy, capacity) pairs spread over worker
@@ -29,7 +49,8 @@ export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
 export async function simulateInWorkers(
   given: SimulateOptions,
   workers: number,
-): Promise<SimulationResult> {
+  extras: WorkerExtras = {},
+): Promise<WorkerSimulationResult> {
   const trace =
     typeof given.trace === 'string'
       ? await readTrace(given.trace, given.traceOptions)
@@ -37,11 +58,11 @@ export async function simulateInWorkers(
   const options: SimulateOptions & { trace: Trace } = { ...given, trace };
   const policyIds = options.policies.filter((policy) => typeof policy === 'string');
   // A policy entry object cannot be sent to a worker, so such runs stay here.
-  if (policyIds.length !== options.policies.length) return simulate(options);
+  if (policyIds.length !== options.policies.length) return inThisThread(options);
   const jobs = policyIds.flatMap((policyId) =>
     options.capacities.map((capacity) => ({ policyId, capacity })),
   );
-  if (workers <= 1 || jobs.length <= 1) return simulate(options);
+  if (workers <= 1 || jobs.length <= 1) return inThisThread(options);
   // With no capacity, simulate only checks policies and parameters and
   // summarises the trace; the runs come from the jobs.
   const summary = await simulate({ ...options, capacities: [] });
@@ -56,13 +77,20 @@ export async function simulateInWorkers(
     capacities: [capacity],
   }));
   const runs = new Array<PolicyRun>(jobs.length);
+  const runSummaries = new Array<RunSummary | undefined>(jobs.length).fill(undefined);
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
   const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
+  const pool = { workers, metricsWindows: extras.metricsWindows };
   await Promise.all([
-    runInWorkers(options, inWorkers, jobOptions, runs, workers),
+    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, pool),
     runInMainThread(options, inMain, jobOptions, runs),
   ]);
-  return { ...summary, runs };
+  return { ...summary, runs, runSummaries };
+}
+
+async function inThisThread(options: SimulateOptions): Promise<WorkerSimulationResult> {
+  const result = await simulate(options);
+  return { ...result, runSummaries: result.runs.map(() => undefined) };
 }
 
 function withoutTraceAndLog(options: SimulateOptions): JobOptions {
@@ -92,21 +120,28 @@ async function runInMainThread(
   }
 }
 
+/** Runs and summaries that workers return, by job index. */
+interface WorkerOutput {
+  runs: PolicyRun[];
+  runSummaries: (RunSummary | undefined)[];
+}
+
 /** Hands the jobs to up to `workers` threads, each taking the next when done. */
 async function runInWorkers(
   options: SimulateOptions & { trace: Trace },
   indices: number[],
   jobOptions: JobOptions[],
-  runs: PolicyRun[],
-  workers: number,
+  output: WorkerOutput,
+  { workers, metricsWindows }: { workers: number; metricsWindows?: number },
 ): Promise<void> {
   if (indices.length === 0) return;
   const trace = sharedTrace(options.trace);
   const script = workerScript();
   const pool = Array.from({ length: Math.min(workers, indices.length) }, () => new Worker(script, { workerData: { trace } }));
   const queue = [...indices];
+  const jobOf = (index: number): JobMessage => ({ index, options: jobOptions[index], metricsWindows });
   try {
-    await Promise.all(pool.map((worker) => drain(worker, queue, jobOptions, runs, options.log)));
+    await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log)));
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
@@ -115,21 +150,22 @@ async function runInWorkers(
 function drain(
   worker: Worker,
   queue: number[],
-  jobOptions: JobOptions[],
-  runs: PolicyRun[],
+  jobOf: (index: number) => JobMessage,
+  output: WorkerOutput,
   log: ((line: string) => void) | undefined,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const next = () => {
       const index = queue.shift();
       if (index === undefined) resolve();
-      else worker.postMessage({ index, options: jobOptions[index] });
+      else worker.postMessage(jobOf(index));
     };
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
       else {
-        runs[message.index] = message.run;
+        output.runs[message.index] = message.run;
+        output.runSummaries[message.index] = message.summary;
         next();
       }
     });

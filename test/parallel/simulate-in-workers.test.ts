@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
-import { sharedTrace, simulateInWorkers } from '../../src/parallel/simulate-in-workers.js';
+import { summariseRun } from '../../src/eval/run-summary.js';
+import { sharedTrace, simulateInWorkers, type WorkerExtras } from '../../src/parallel/simulate-in-workers.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
@@ -24,15 +25,15 @@ const machine = { toolVersion: 'test', nodeVersion: 'test', cpuModel: 'test', cp
  * Report JSON without the wall-clock measurements (prediction overhead and
  * the p99 it is checked on), which vary from run to run.
  */
-async function deterministicJson(workers: number): Promise<string> {
-  const result = await simulateInWorkers(options, workers);
+async function deterministicJson(workers: number, extras: WorkerExtras = {}): Promise<string> {
+  const result = await simulateInWorkers(options, workers, extras);
   const evaluation = evaluate(result, {
     baseline: 'lru',
     windows: 16,
     bootstrapReplicates: 500,
     seed: 7,
     guardrails: { maxPredictionP99Ms: null },
-  });
+  }, result.runSummaries);
   const data = buildReportData(result, evaluation, { command: 'test', traceSha256: null, machine });
   for (const run of data.runs) run.overhead = null as never;
   for (const comparison of data.comparisons) {
@@ -48,6 +49,27 @@ describe('simulateInWorkers', () => {
     const two = await deterministicJson(2);
     expect(one).toContain('"label": "next-key(min-count=3)"');
     expect(two).toBe(one);
+  });
+
+  it('gives identical JSON with worker summaries', async () => {
+    const one = await deterministicJson(1);
+    const two = await deterministicJson(2, { metricsWindows: 16 });
+    expect(two).toBe(one);
+  });
+
+  it('summarises each run in its worker', async () => {
+    // With a fetch latency, runs record waits, so their latency summary
+    // reads a non-empty array that the worker transferred.
+    const timed = { ...options, fetchLatency: { kind: 'fixed' as const, value: 3 } };
+    const result = await simulateInWorkers(timed, 2, { metricsWindows: 16 });
+    expect(result.runSummaries).toHaveLength(6);
+    for (const [i, summary] of result.runSummaries.entries()) {
+      const run = result.runs[i];
+      expect(summary?.bounds).toHaveLength(17);
+      expect(summary!.counts.hits.reduce((sum, n) => sum + n, 0)).toBe(run.counters.hits);
+      expect(run.waitLatencies.length).toBeGreaterThan(0);
+      expect(summary).toEqual(summariseRun(run, summary!.bounds));
+    }
   });
 
   it('keeps runs in policy then capacity order', async () => {
