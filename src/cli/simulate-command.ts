@@ -5,6 +5,7 @@ import { evaluate } from '../eval/evaluate.js';
 import { simulateInWorkers, type WorkerSimulationResult } from '../parallel/simulate-in-workers.js';
 import { isPolicyPath } from '../policies/loader.js';
 import { machineFacts, sha256OfFile } from '../report/environment.js';
+import { loadChartModules } from '../report/charts.js';
 import { renderTextTable } from '../report/markdown.js';
 import { buildReportData } from '../report/report-data.js';
 import { writeReport } from '../report/write-report.js';
@@ -95,7 +96,13 @@ async function loadAndReplay(
     backendConcurrency: args.backendConcurrency,
     settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
     log: progress.log,
-  }, workers, { metricsWindows }).finally(progress.done);
+  }, workers, {
+    metricsWindows,
+    // A worker without a job leaves a core idle until the last run is
+    // back, time in which the chart modules can load. A failure to load
+    // them is reported when the charts are drawn.
+    onWorkerIdle: () => void loadChartModules().catch(() => {}),
+  }).finally(progress.done);
   // The trace cache hashed the file when it read it. Hashing it again
   // would read the whole file a second time (0.1 to 0.2 s of CPU time
   // for a 130 MB file).

@@ -18,13 +18,19 @@ import type { JobMessage, JobOptions, SharedTrace, WorkerFailure, WorkerMessage 
  */
 export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
 
-/** Extra work that each worker does on a run after replaying it. */
+/** Options of `simulateInWorkers` beyond those of `simulate`. */
 export interface WorkerExtras {
   /**
    * Metrics windows of the evaluation to come: each worker then summarises
    * the runs it replays over these windows (see `RunSummary`).
    */
   metricsWindows?: number;
+  /**
+   * Called once, when the first worker has no job left while others may
+   * still replay. A caller can use the core that worker frees to prepare
+   * what it needs after the replays. Not called when no worker starts.
+   */
+  onWorkerIdle?: () => void;
 }
 
 /** A simulation result with the summaries that workers computed. */
@@ -80,7 +86,7 @@ export async function simulateInWorkers(
   const runSummaries = new Array<RunSummary | undefined>(jobs.length).fill(undefined);
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
   const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
-  const pool = { workers, metricsWindows: extras.metricsWindows };
+  const pool = { ...extras, workers };
   await Promise.all([
     runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, pool),
     runInMainThread(options, inMain, jobOptions, runs),
@@ -132,7 +138,7 @@ async function runInWorkers(
   indices: number[],
   jobOptions: JobOptions[],
   output: WorkerOutput,
-  { workers, metricsWindows }: { workers: number; metricsWindows?: number },
+  { workers, metricsWindows, onWorkerIdle }: WorkerExtras & { workers: number },
 ): Promise<void> {
   if (indices.length === 0) return;
   const trace = sharedTrace(options.trace);
@@ -140,8 +146,14 @@ async function runInWorkers(
   const pool = Array.from({ length: Math.min(workers, indices.length) }, () => new Worker(script, { workerData: { trace } }));
   const queue = [...indices];
   const jobOf = (index: number): JobMessage => ({ index, options: jobOptions[index], metricsWindows });
+  let hasReportedIdle = false;
+  const reportIdle = () => {
+    if (hasReportedIdle) return;
+    hasReportedIdle = true;
+    onWorkerIdle?.();
+  };
   try {
-    await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log)));
+    await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log).then(reportIdle)));
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }

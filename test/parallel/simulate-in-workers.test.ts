@@ -72,6 +72,18 @@ describe('simulateInWorkers', () => {
     }
   });
 
+  it('reports the first idle worker once', async () => {
+    let calls = 0;
+    await simulateInWorkers(options, 2, { onWorkerIdle: () => calls++ });
+    expect(calls).toBe(1);
+  });
+
+  it('reports no idle worker without workers', async () => {
+    let calls = 0;
+    await simulateInWorkers(options, 1, { onWorkerIdle: () => calls++ });
+    expect(calls).toBe(0);
+  });
+
   it('keeps runs in policy then capacity order', async () => {
     const result = await simulateInWorkers(options, 2);
     expect(result.runs.map((run) => `${run.policyId}@${run.capacity.unit === 'objects' ? run.capacity.objects : 0}`)).toEqual([
