@@ -7,7 +7,7 @@ import type { Trace } from '../trace/trace.js';
 export type JobOptions = Omit<SimulateOptions, 'trace' | 'log'>;
 
 /**
- * The trace handed to each worker once: its columns and its key table in
+ * The trace sent to each worker once: its columns and its key table in
  * shared memory, so a worker copies neither, and decodes key texts only if
  * its policy reads them.
  */
@@ -16,8 +16,15 @@ export interface SharedTrace {
   keyTable: KeyTable;
 }
 
-/** Message from the main thread to a worker. */
+/** First message from the main thread to a worker: the trace to replay. */
+export interface TraceMessage {
+  type: 'trace';
+  trace: SharedTrace;
+}
+
+/** Message from the main thread to a worker, after the trace. */
 export interface JobMessage {
+  type: 'job';
   index: number;
   options: JobOptions;
   /**

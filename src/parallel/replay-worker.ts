@@ -1,32 +1,38 @@
 /**
  * Worker thread entry: replays the (policy, capacity) jobs it is sent
- * against the trace it received at start, one at a time, and posts each
- * run back. The trace's columns live in shared memory, so no worker copies
+ * against the trace it received first, one at a time, and posts each run
+ * back. The trace's columns live in shared memory, so no worker copies
  * them.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { SimulatorError } from '../errors.js';
 import { summariseRun } from '../eval/run-summary.js';
 import { metricsWindowBounds } from '../eval/window-bounds.js';
 import { simulate } from '../simulate.js';
 import { withKeyTable } from '../trace/key-table.js';
+import type { Trace } from '../trace/trace.js';
 import type {
   JobMessage,
-  SharedTrace,
+  TraceMessage,
   WorkerFailure,
   WorkerMessage,
 } from './messages.js';
 
 const port = parentPort!;
-const shared = (workerData as { trace: SharedTrace }).trace;
-const trace = withKeyTable(shared.fields, shared.keyTable);
+let trace: Trace | undefined;
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-port.on('message', async ({ index, options, metricsWindows }: JobMessage) => {
+port.on('message', async (message: TraceMessage | JobMessage) => {
+  if (message.type === 'trace') {
+    trace = withKeyTable(message.trace.fields, message.trace.keyTable);
+    return;
+  }
+  const { index, options, metricsWindows } = message;
   try {
+    if (trace === undefined) throw new Error('replay worker got a job before the trace');
     const result = await simulate({
       ...options,
       trace,

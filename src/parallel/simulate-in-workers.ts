@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SimulatorError } from '../errors.js';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
@@ -9,7 +6,8 @@ import { copyInto, type ColumnType } from '../trace/columns.js';
 import { fieldsOf, keyTableFor } from '../trace/key-table.js';
 import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
 import type { RunSummary } from '../eval/run-summary.js';
-import type { JobMessage, JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
+import type { JobMessage, JobOptions, SharedTrace, TraceMessage, WorkerFailure, WorkerMessage } from './messages.js';
+import { ReplayWorkerPool, type ReplayWorker } from './worker-pool.js';
 
 /**
  * Policies replayed in the main thread even when workers run: a policy
@@ -31,6 +29,25 @@ export interface WorkerExtras {
    * what it needs after the replays. Not called when no worker starts.
    */
   onWorkerIdle?: () => void;
+  /**
+   * Workers started ahead, sized by `replayWorkersNeeded`. Without a pool
+   * the workers start here. Either way this call stops the workers it
+   * uses, and the caller stops the rest of the pool.
+   */
+  pool?: ReplayWorkerPool;
+}
+
+/**
+ * Returns how many worker threads `simulateInWorkers` uses for these
+ * policies and capacities: 0 when it replays everything in this thread.
+ *
+ * @param policies policy ids or module paths
+ * @param workers worker threads to start at most, at least 1
+ */
+export function replayWorkersNeeded(policies: readonly string[], capacities: number, workers: number): number {
+  if (workers <= 1 || policies.length * capacities <= 1) return 0;
+  const inWorkers = policies.filter((policy) => !MAIN_THREAD_POLICIES.includes(policy)).length;
+  return Math.min(workers, inWorkers * capacities);
 }
 
 /** A simulation result with the summaries that workers computed. */
@@ -86,9 +103,8 @@ export async function simulateInWorkers(
   const runSummaries = new Array<RunSummary | undefined>(jobs.length).fill(undefined);
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
   const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
-  const pool = { ...extras, workers };
   await Promise.all([
-    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, pool),
+    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, { ...extras, workers }),
     runInMainThread(options, inMain, jobOptions, runs),
   ]);
   return { ...summary, runs, runSummaries };
@@ -138,14 +154,15 @@ async function runInWorkers(
   indices: number[],
   jobOptions: JobOptions[],
   output: WorkerOutput,
-  { workers, metricsWindows, onWorkerIdle }: WorkerExtras & { workers: number },
+  { workers, metricsWindows, onWorkerIdle, pool: started }: WorkerExtras & { workers: number },
 ): Promise<void> {
   if (indices.length === 0) return;
-  const trace = sharedTrace(options.trace);
-  const script = workerScript();
-  const pool = Array.from({ length: Math.min(workers, indices.length) }, () => new Worker(script, { workerData: { trace } }));
+  const count = Math.min(workers, indices.length);
+  const pool = (started ?? new ReplayWorkerPool(count)).workers.slice(0, count);
+  const trace: TraceMessage = { type: 'trace', trace: sharedTrace(options.trace) };
+  for (const { thread } of pool) thread.postMessage(trace);
   const queue = [...indices];
-  const jobOf = (index: number): JobMessage => ({ index, options: jobOptions[index], metricsWindows });
+  const jobOf = (index: number): JobMessage => ({ type: 'job', index, options: jobOptions[index], metricsWindows });
   let hasReportedIdle = false;
   const reportIdle = () => {
     if (hasReportedIdle) return;
@@ -155,24 +172,25 @@ async function runInWorkers(
   try {
     await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log).then(reportIdle)));
   } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    await Promise.all(pool.map(({ thread }) => thread.terminate()));
   }
 }
 
+/** Sends jobs to one worker until the queue is empty; rejects if the worker fails. */
 function drain(
-  worker: Worker,
+  { thread, stopped }: ReplayWorker,
   queue: number[],
   jobOf: (index: number) => JobMessage,
   output: WorkerOutput,
   log: ((line: string) => void) | undefined,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const drained = new Promise<void>((resolve, reject) => {
     const next = () => {
       const index = queue.shift();
       if (index === undefined) resolve();
-      else worker.postMessage(jobOf(index));
+      else thread.postMessage(jobOf(index));
     };
-    worker.on('message', (message: WorkerMessage) => {
+    thread.on('message', (message: WorkerMessage) => {
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
       else {
@@ -181,12 +199,9 @@ function drain(
         next();
       }
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`replay worker stopped with exit code ${code}`));
-    });
     next();
   });
+  return Promise.race([drained, stopped]);
 }
 
 /**
@@ -220,17 +235,4 @@ function errorOf(failure: WorkerFailure): Error {
   error.name = failure.name;
   if (failure.stack !== undefined) error.stack = failure.stack;
   return error;
-}
-
-/**
- * Finds the compiled worker entry. Node 20 cannot start a worker from TypeScript,
- * so when this module runs as TypeScript source (under vitest) the build in
- * dist/ is used.
- */
-function workerScript(): URL {
-  const beside = new URL('./replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/parallel/replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`replay worker not found at ${fileURLToPath(built)}; run npm run build first`);
 }

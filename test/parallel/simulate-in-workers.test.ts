@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { summariseRun } from '../../src/eval/run-summary.js';
-import { sharedTrace, simulateInWorkers, type WorkerExtras } from '../../src/parallel/simulate-in-workers.js';
+import {
+  replayWorkersNeeded,
+  sharedTrace,
+  simulateInWorkers,
+  type WorkerExtras,
+} from '../../src/parallel/simulate-in-workers.js';
+import { ReplayWorkerPool } from '../../src/parallel/worker-pool.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
@@ -84,6 +90,24 @@ describe('simulateInWorkers', () => {
     expect(calls).toBe(0);
   });
 
+  it('replays on workers started ahead', async () => {
+    const pool = new ReplayWorkerPool(2);
+    try {
+      const result = await simulateInWorkers(options, 2, { pool });
+      const direct = await simulateInWorkers(options, 1);
+      expect(result.runs.map((run) => run.counters)).toEqual(direct.runs.map((run) => run.counters));
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('rejects when a started worker has stopped', async () => {
+    const pool = new ReplayWorkerPool(2);
+    await pool.workers[1].thread.terminate();
+    await expect(simulateInWorkers(options, 2, { pool })).rejects.toThrow('replay worker stopped');
+    await pool.terminate();
+  });
+
   it('keeps runs in policy then capacity order', async () => {
     const result = await simulateInWorkers(options, 2);
     expect(result.runs.map((run) => `${run.policyId}@${run.capacity.unit === 'objects' ? run.capacity.objects : 0}`)).toEqual([
@@ -99,6 +123,22 @@ describe('simulateInWorkers', () => {
   it('rejects a bad parameter before starting workers', async () => {
     const bad = { ...options, params: ['next-key.depth=2'] };
     await expect(simulateInWorkers(bad, 2)).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
+  });
+});
+
+describe('replayWorkersNeeded', () => {
+  it('uses one worker per job at most', () => {
+    expect(replayWorkersNeeded(['lru'], 10, 2)).toBe(2);
+    expect(replayWorkersNeeded(['lru', 'lstm'], 1, 4)).toBe(1);
+  });
+
+  it('uses none for a single job or worker', () => {
+    expect(replayWorkersNeeded(['lru'], 1, 2)).toBe(0);
+    expect(replayWorkersNeeded(['lru', 'next-key'], 3, 1)).toBe(0);
+  });
+
+  it('uses none for main-thread policies only', () => {
+    expect(replayWorkersNeeded(['lstm'], 3, 2)).toBe(0);
   });
 });
 
