@@ -1,3 +1,4 @@
+import { formatCapacity } from '../sim/cache.js';
 import { summariseLatency, type LatencySummary } from '../sim/latency-summary.js';
 import type { PolicyRun } from '../simulate.js';
 import { predictionOverhead, type PredictionOverhead } from './prediction-overhead.js';
@@ -29,6 +30,12 @@ export interface RunSummary {
  * summariseRun(run, Int32Array.of(0, 2, 4)).counts.misses; // => Float64Array [1, 1]
  */
 export function summariseRun(run: PolicyRun, bounds: Int32Array): RunSummary {
+  // A run that a worker summarised comes back without its outcomes.
+  if (run.outcomes.length !== run.counters.requests) {
+    throw new Error(
+      `summariseRun: run ${run.label} at ${formatCapacity(run.capacity)} has ${run.outcomes.length} outcomes for ${run.counters.requests} scored requests; summarise it where it was replayed, over the same metrics windows`,
+    );
+  }
   return {
     bounds,
     counts: windowCounts(run.outcomes, run.issuedPrefetchesPerRequest, bounds),

@@ -19,8 +19,10 @@ export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
 /** Options of `simulateInWorkers` beyond those of `simulate`. */
 export interface WorkerExtras {
   /**
-   * Metrics windows of the evaluation to come: each worker then summarises
-   * the runs it replays over these windows (see `RunSummary`).
+   * Metrics windows of the evaluation to come. Each worker then summarises
+   * the runs it replays over these windows (see `RunSummary`), and sends
+   * the summary in place of the run's per-request arrays: those runs come
+   * back with empty outcomes, issued prefetches, waits and hook samples.
    */
   metricsWindows?: number;
   /**

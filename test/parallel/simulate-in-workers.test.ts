@@ -64,18 +64,32 @@ describe('simulateInWorkers', () => {
   });
 
   it('summarises each run in its worker', async () => {
-    // With a fetch latency, runs record waits, so their latency summary
-    // reads a non-empty array that the worker transferred.
+    // With a fetch latency, runs record waits, so the latency summary is
+    // taken over a non-empty array.
     const timed = { ...options, fetchLatency: { kind: 'fixed' as const, value: 3 } };
     const result = await simulateInWorkers(timed, 2, { metricsWindows: 16 });
+    const direct = await simulateInWorkers(timed, 1);
     expect(result.runSummaries).toHaveLength(6);
     for (const [i, summary] of result.runSummaries.entries()) {
-      const run = result.runs[i];
-      expect(summary?.bounds).toHaveLength(17);
-      expect(summary!.counts.hits.reduce((sum, n) => sum + n, 0)).toBe(run.counters.hits);
+      const run = direct.runs[i];
       expect(run.waitLatencies.length).toBeGreaterThan(0);
-      expect(summary).toEqual(summariseRun(run, summary!.bounds));
+      expect(summary?.bounds).toHaveLength(17);
+      const expected = summariseRun(run, summary!.bounds);
+      expect(summary!.counts).toEqual(expected.counts);
+      expect(summary!.latency).toEqual(expected.latency);
+      expect(summary!.overhead.percentiles === null).toBe(expected.overhead.percentiles === null);
     }
+  });
+
+  it('sends summarised runs without request arrays', async () => {
+    const result = await simulateInWorkers(options, 2, { metricsWindows: 16 });
+    for (const run of result.runs) {
+      expect(run.outcomes).toHaveLength(0);
+      expect(run.issuedPrefetchesPerRequest).toHaveLength(0);
+      expect(run.counters.requests).toBeGreaterThan(0);
+    }
+    const otherWindows = { baseline: 'lru', windows: 8, bootstrapReplicates: 100, seed: 1 };
+    expect(() => evaluate(result, otherWindows, result.runSummaries)).toThrow(/has 0 outcomes for \d+ scored requests/);
   });
 
   it('reports the first idle worker once', async () => {
