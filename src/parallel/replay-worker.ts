@@ -21,10 +21,11 @@ import type {
 const port = parentPort!;
 let trace: Trace | undefined;
 
-// Runs are copied to the main thread, never transferred. Transferring
-// detaches an ArrayBuffer, and once any buffer in a thread is detached, V8
-// compiles every later typed-array access there with a check for it: the
-// replays that followed ran 10 to 25% slower (Node 20, this machine).
+// Runs are copied to the main thread, never transferred. A transfer
+// detaches the ArrayBuffer, and the first detached buffer in a thread
+// invalidates V8's ArrayBufferDetaching protector there. Optimised code
+// then checks every typed-array access for it, and the replays that
+// followed ran 10 to 25% slower (Node 20, 2-core AMD EPYC).
 function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
