@@ -67,7 +67,12 @@ export { renderMarkdown, renderTextTable } from './report/markdown.js';
 export { buildReportData, type ReportData } from './report/report-data.js';
 export { writeReport } from './report/write-report.js';
 export { evaluate, type Evaluation, type EvaluationOptions } from './eval/evaluate.js';
-export { simulateInWorkers } from './parallel/simulate-in-workers.js';
+export { type RunSummary } from './eval/run-summary.js';
+export {
+  simulateInWorkers,
+  type WorkerExtras,
+  type WorkerSimulationResult,
+} from './parallel/simulate-in-workers.js';
 export {
   BadOptionError,
   BadParameterError,

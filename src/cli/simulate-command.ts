@@ -2,10 +2,11 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { BadOptionError } from '../errors.js';
 import { evaluate } from '../eval/evaluate.js';
-import { simulateInWorkers } from '../parallel/simulate-in-workers.js';
-import type { SimulationResult } from '../simulate.js';
+import { replayWorkersNeeded, simulateInWorkers, type WorkerSimulationResult } from '../parallel/simulate-in-workers.js';
+import { ReplayWorkerPool } from '../parallel/worker-pool.js';
 import { isPolicyPath } from '../policies/loader.js';
 import { machineFacts, sha256OfFile } from '../report/environment.js';
+import { loadChartModules } from '../report/charts.js';
 import { renderTextTable } from '../report/markdown.js';
 import { buildReportData } from '../report/report-data.js';
 import { writeReport } from '../report/write-report.js';
@@ -53,8 +54,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
   const progress = progressLog(io, args.progress);
 
-  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, workers, progress);
-  const data = buildReportData(result, evaluate(result, evalOptions), {
+  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, workers, progress, evalOptions.windows);
+  const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
     command,
     traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
     machine: machineFacts(),
@@ -77,29 +78,45 @@ async function loadAndReplay(
   capacitySpecs: CapacitySpec[],
   workers: number,
   progress: ReturnType<typeof progressLog>,
-): Promise<{ result: SimulationResult; cacheText: string; contentHash: string | undefined }> {
-  const loaded = await loadTraceForCli(args, io);
-  const trace = loaded.trace;
-  const latencyColumn = await readLatencyColumn(args, trace.length);
-  const result = await simulateInWorkers({
-    trace,
-    policies,
-    params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
-    capacities: capacitySpecs.map((spec) => resolveCapacity(spec, distinctKeys(trace))),
-    trainFraction: args.trainFraction,
-    fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
-    predictionLatency:
-      args.predictionLatency === 'measured'
-        ? 'measured'
-        : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
-    backendConcurrency: args.backendConcurrency,
-    settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
-    log: progress.log,
-  }, workers).finally(progress.done);
-  // The trace cache hashed the file when it read it. Hashing it again
-  // would read the whole file a second time (0.1 to 0.2 s of CPU time
-  // for a 130 MB file).
-  return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash };
+  metricsWindows: number,
+): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined }> {
+  // Workers load their modules (about 0.1 s) while this thread reads the
+  // trace. Those that the replay does not stop are stopped here.
+  const needed = replayWorkersNeeded(policies, capacitySpecs.length, workers);
+  const pool = needed === 0 ? undefined : new ReplayWorkerPool(needed);
+  try {
+    const loaded = await loadTraceForCli(args, io);
+    const trace = loaded.trace;
+    const latencyColumn = await readLatencyColumn(args, trace.length);
+    const result = await simulateInWorkers({
+      trace,
+      policies,
+      params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
+      capacities: capacitySpecs.map((spec) => resolveCapacity(spec, distinctKeys(trace))),
+      trainFraction: args.trainFraction,
+      fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
+      predictionLatency:
+        args.predictionLatency === 'measured'
+          ? 'measured'
+          : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
+      backendConcurrency: args.backendConcurrency,
+      settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
+      log: progress.log,
+    }, workers, {
+      metricsWindows,
+      pool,
+      // A worker without a job leaves a core idle until the last run is
+      // back, time in which the chart modules can load. A failure to load
+      // them is reported when the charts are drawn.
+      onWorkerIdle: () => void loadChartModules().catch(() => {}),
+    }).finally(progress.done);
+    // The trace cache hashed the file when it read it. Hashing it again
+    // would read the whole file a second time (0.1 to 0.2 s of CPU time
+    // for a 130 MB file).
+    return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash };
+  } finally {
+    await pool?.terminate();
+  }
 }
 
 /**

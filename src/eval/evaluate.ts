@@ -12,13 +12,14 @@ import {
 } from './guardrails.js';
 import { hitRatioGain } from './hit-ratio-gain.js';
 import { pairedInterval, type IntervalEstimate } from './paired-interval.js';
-import { predictionOverhead, type PredictionOverhead } from './prediction-overhead.js';
+import type { PredictionOverhead } from './prediction-overhead.js';
 import { runMetrics, type RunMetrics } from './run-metrics.js';
-import { summariseLatency, type LatencySummary } from '../sim/latency-summary.js';
+import type { LatencySummary } from '../sim/latency-summary.js';
+import { sameBounds, summariseRun, type RunSummary } from './run-summary.js';
 import { missRatioSweep, type Sweep } from './sweep.js';
 import { decide, type Verdict } from './verdict.js';
-import { windowBounds } from './window-bounds.js';
-import { windowCounts, type WindowCounts } from './window-counts.js';
+import { metricsWindowBounds } from './window-bounds.js';
+import type { WindowCounts } from './window-counts.js';
 
 
 /** How to compare the policies of one simulation. */
@@ -112,16 +113,25 @@ const DEFAULT_CONFIDENCE_LEVEL = 0.95;
  * miss-ratio curves of a capacity sweep.
  * With fewer scored requests than `options.windows`, each request is its
  * own window.
+ *
+ * @param summaries summaries of runs computed already (by the worker that
+ * replayed each run), by run index; a run without one, or with one over
+ * other windows, is summarised here. Either way the result is the same.
  */
 export function evaluate(
   result: SimulationResult,
   options: EvaluationOptions,
+  summaries: readonly (RunSummary | undefined)[] = [],
 ): Evaluation {
   const settings = evaluationSettings(result, options);
   const bounds = Int32Array.from([0, ...settings.windowEnds]);
-  const counts = result.runs.map((run) =>
-    windowCounts(run.outcomes, run.issuedPrefetchesPerRequest, bounds),
-  );
+  const summaryOf = result.runs.map((run, i) => {
+    const given = summaries[i];
+    return given !== undefined && sameBounds(given.bounds, bounds)
+      ? given
+      : summariseRun(run, bounds);
+  });
+  const counts = summaryOf.map((summary) => summary.counts);
   const baselineOf = (run: PolicyRun) =>
     result.runs.findIndex(
       (other) =>
@@ -130,7 +140,7 @@ export function evaluate(
     );
   const runs = result.runs.map((run, i) => {
     const baseline = result.runs[baselineOf(run)];
-    return evaluateRun(run, counts[i], baseline, settings.baseline);
+    return evaluateRun(run, summaryOf[i], baseline, settings.baseline);
   });
   const comparisons: Comparison[] = [];
   result.runs.forEach((run, i) => {
@@ -152,12 +162,8 @@ function evaluationSettings(
   result: SimulationResult,
   options: EvaluationOptions,
 ): EvaluationSettings {
-  const scored = result.trace.scoredRequests;
-  // A window needs at least one request, so a short trace gets fewer
-  // windows than asked for; an empty one gets a single empty window, whose
-  // ratios are all not applicable.
-  const windows = Math.max(1, Math.min(options.windows, scored));
-  const bounds = scored === 0 ? Int32Array.of(0, 0) : windowBounds(scored, windows);
+  const bounds = metricsWindowBounds(result.trace.scoredRequests, options.windows);
+  const windows = bounds.length - 1;
   const guardrails = { ...DEFAULT_GUARDRAILS, ...options.guardrails };
   const defaultGuardrails = (
     Object.keys(DEFAULT_GUARDRAILS) as (keyof GuardrailLimits)[]
@@ -177,10 +183,11 @@ function evaluationSettings(
 
 function evaluateRun(
   run: PolicyRun,
-  counts: WindowCounts,
+  summary: RunSummary,
   baseline: PolicyRun | undefined,
   baselineId: string,
 ): RunEvaluation {
+  const { counts } = summary;
   return {
     policyId: run.policyId,
     label: run.label,
@@ -189,11 +196,11 @@ function evaluateRun(
     isBound: run.isBound,
     counters: { ...run.counters },
     metrics: runMetrics(run.counters, baseline?.counters),
-    latency: summariseLatency(run.waitLatencies, run.counters.requests) ?? null,
+    latency: summary.latency,
     windowHitRatios: Array.from(counts.hits, (hits, w) =>
       counts.requests[w] === 0 ? null : hits / counts.requests[w],
     ),
-    overhead: predictionOverhead(run),
+    overhead: summary.overhead,
     notes: { ...(run.policyReport.notes ?? {}) },
   };
 }

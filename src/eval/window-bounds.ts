@@ -38,3 +38,24 @@ export function windowBounds(
   }
   return bounds;
 }
+
+/**
+ * Cuts the scored requests into the metrics windows of an evaluation:
+ * `requestedWindows` windows, or one per request when there are fewer
+ * requests than that. With nothing scored there is a single empty window,
+ * whose ratios are all not applicable.
+ *
+ * @param scoredRequests scored requests, at least 0
+ * @param requestedWindows windows asked for, at least 1
+ * @example
+ * metricsWindowBounds(3, 50); // => Int32Array [0, 1, 2, 3]
+ * metricsWindowBounds(0, 50); // => Int32Array [0, 0]
+ */
+export function metricsWindowBounds(
+  scoredRequests: number,
+  requestedWindows: number,
+): Int32Array {
+  if (scoredRequests === 0) return Int32Array.of(0, 0);
+  const windows = Math.max(1, Math.min(requestedWindows, scoredRequests));
+  return windowBounds(scoredRequests, windows);
+}

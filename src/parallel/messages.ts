@@ -1,3 +1,4 @@
+import type { RunSummary } from '../eval/run-summary.js';
 import type { PolicyRun, SimulateOptions } from '../simulate.js';
 import type { KeyTable } from '../trace/key-table.js';
 import type { Trace } from '../trace/trace.js';
@@ -6,7 +7,7 @@ import type { Trace } from '../trace/trace.js';
 export type JobOptions = Omit<SimulateOptions, 'trace' | 'log'>;
 
 /**
- * The trace handed to each worker once: its columns and its key table in
+ * The trace sent to each worker once: its columns and its key table in
  * shared memory, so a worker copies neither, and decodes key texts only if
  * its policy reads them.
  */
@@ -15,10 +16,22 @@ export interface SharedTrace {
   keyTable: KeyTable;
 }
 
-/** Message from the main thread to a worker. */
+/** First message from the main thread to a worker: the trace to replay. */
+export interface TraceMessage {
+  type: 'trace';
+  trace: SharedTrace;
+}
+
+/** Message from the main thread to a worker, after the trace. */
 export interface JobMessage {
+  type: 'job';
   index: number;
   options: JobOptions;
+  /**
+   * Metrics windows to summarise the run over once it is replayed (see
+   * `RunSummary`). Without it the worker sends no summary.
+   */
+  metricsWindows?: number;
 }
 
 /** An error thrown in a worker, as plain data. */
@@ -34,5 +47,5 @@ export interface WorkerFailure {
 /** Message from a worker to the main thread. */
 export type WorkerMessage =
   | { type: 'log'; line: string }
-  | { type: 'done'; index: number; run: PolicyRun }
+  | { type: 'done'; index: number; run: PolicyRun; summary?: RunSummary }
   | { type: 'failed'; index: number; failure: WorkerFailure };

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { SimulatorError } from '../errors.js';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
@@ -8,7 +5,9 @@ import { readTrace } from '../trace/read.js';
 import { copyInto, type ColumnType } from '../trace/columns.js';
 import { fieldsOf, keyTableFor } from '../trace/key-table.js';
 import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
-import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './messages.js';
+import type { RunSummary } from '../eval/run-summary.js';
+import type { JobMessage, JobOptions, SharedTrace, TraceMessage, WorkerFailure, WorkerMessage } from './messages.js';
+import { ReplayWorkerPool, type ReplayWorker } from './worker-pool.js';
 
 /**
  * Policies replayed in the main thread even when workers run: a policy
@@ -16,6 +15,52 @@ import type { JobOptions, SharedTrace, WorkerFailure, WorkerMessage } from './me
  * library and its backend into each worker.
  */
 export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
+
+/** Options of `simulateInWorkers` beyond those of `simulate`. */
+export interface WorkerExtras {
+  /**
+   * Metrics windows of the evaluation to come. Each worker then summarises
+   * the runs it replays over these windows (see `RunSummary`), and sends
+   * the summary in place of the run's per-request arrays: those runs come
+   * back with empty outcomes, issued prefetches, waits and hook samples.
+   */
+  metricsWindows?: number;
+  /**
+   * Called once, when the first worker has no job left while others may
+   * still replay. A caller can use the core that worker frees to prepare
+   * what it needs after the replays. Not called when no worker starts.
+   */
+  onWorkerIdle?: () => void;
+  /**
+   * Workers started ahead, sized by `replayWorkersNeeded`. Without a pool
+   * the workers start here. Either way this call stops the workers it
+   * uses, and the caller stops the rest of the pool.
+   */
+  pool?: ReplayWorkerPool;
+}
+
+/**
+ * Returns how many worker threads `simulateInWorkers` uses for these
+ * policies and capacities: 0 when it replays everything in this thread.
+ *
+ * @param policies policy ids or module paths
+ * @param workers worker threads to start at most, at least 1
+ */
+export function replayWorkersNeeded(policies: readonly string[], capacities: number, workers: number): number {
+  if (workers <= 1 || policies.length * capacities <= 1) return 0;
+  const inWorkers = policies.filter((policy) => !MAIN_THREAD_POLICIES.includes(policy)).length;
+  return Math.min(workers, inWorkers * capacities);
+}
+
+/** A simulation result with the summaries that workers computed. */
+export interface WorkerSimulationResult extends SimulationResult {
+  /**
+   * Summary of each run by run index, when a worker replayed the run and
+   * `metricsWindows` was given, otherwise undefined. Pass it to `evaluate`,
+   * which summarises the missing ones itself.
+   */
+  runSummaries: (RunSummary | undefined)[];
+}
 
 /**
  * Runs `simulate` with its (policy, capacity) pairs spread over worker
@@ -29,7 +74,8 @@ export const MAIN_THREAD_POLICIES: readonly string[] = ['lstm'];
 export async function simulateInWorkers(
   given: SimulateOptions,
   workers: number,
-): Promise<SimulationResult> {
+  extras: WorkerExtras = {},
+): Promise<WorkerSimulationResult> {
   const trace =
     typeof given.trace === 'string'
       ? await readTrace(given.trace, given.traceOptions)
@@ -37,11 +83,11 @@ export async function simulateInWorkers(
   const options: SimulateOptions & { trace: Trace } = { ...given, trace };
   const policyIds = options.policies.filter((policy) => typeof policy === 'string');
   // A policy entry object cannot be sent to a worker, so such runs stay here.
-  if (policyIds.length !== options.policies.length) return simulate(options);
+  if (policyIds.length !== options.policies.length) return inThisThread(options);
   const jobs = policyIds.flatMap((policyId) =>
     options.capacities.map((capacity) => ({ policyId, capacity })),
   );
-  if (workers <= 1 || jobs.length <= 1) return simulate(options);
+  if (workers <= 1 || jobs.length <= 1) return inThisThread(options);
   // With no capacity, simulate only checks policies and parameters and
   // summarises the trace; the runs come from the jobs.
   const summary = await simulate({ ...options, capacities: [] });
@@ -56,13 +102,19 @@ export async function simulateInWorkers(
     capacities: [capacity],
   }));
   const runs = new Array<PolicyRun>(jobs.length);
+  const runSummaries = new Array<RunSummary | undefined>(jobs.length).fill(undefined);
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
   const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
   await Promise.all([
-    runInWorkers(options, inWorkers, jobOptions, runs, workers),
+    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, { ...extras, workers }),
     runInMainThread(options, inMain, jobOptions, runs),
   ]);
-  return { ...summary, runs };
+  return { ...summary, runs, runSummaries };
+}
+
+async function inThisThread(options: SimulateOptions): Promise<WorkerSimulationResult> {
+  const result = await simulate(options);
+  return { ...result, runSummaries: result.runs.map(() => undefined) };
 }
 
 function withoutTraceAndLog(options: SimulateOptions): JobOptions {
@@ -92,53 +144,66 @@ async function runInMainThread(
   }
 }
 
+/** Runs and summaries that workers return, by job index. */
+interface WorkerOutput {
+  runs: PolicyRun[];
+  runSummaries: (RunSummary | undefined)[];
+}
+
 /** Hands the jobs to up to `workers` threads, each taking the next when done. */
 async function runInWorkers(
   options: SimulateOptions & { trace: Trace },
   indices: number[],
   jobOptions: JobOptions[],
-  runs: PolicyRun[],
-  workers: number,
+  output: WorkerOutput,
+  { workers, metricsWindows, onWorkerIdle, pool: started }: WorkerExtras & { workers: number },
 ): Promise<void> {
   if (indices.length === 0) return;
-  const trace = sharedTrace(options.trace);
-  const script = workerScript();
-  const pool = Array.from({ length: Math.min(workers, indices.length) }, () => new Worker(script, { workerData: { trace } }));
+  const count = Math.min(workers, indices.length);
+  const pool = (started ?? new ReplayWorkerPool(count)).workers.slice(0, count);
+  const trace: TraceMessage = { type: 'trace', trace: sharedTrace(options.trace) };
+  for (const { thread } of pool) thread.postMessage(trace);
   const queue = [...indices];
+  const jobOf = (index: number): JobMessage => ({ type: 'job', index, options: jobOptions[index], metricsWindows });
+  let hasReportedIdle = false;
+  const reportIdle = () => {
+    if (hasReportedIdle) return;
+    hasReportedIdle = true;
+    onWorkerIdle?.();
+  };
   try {
-    await Promise.all(pool.map((worker) => drain(worker, queue, jobOptions, runs, options.log)));
+    await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log).then(reportIdle)));
   } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    await Promise.all(pool.map(({ thread }) => thread.terminate()));
   }
 }
 
+/** Sends jobs to one worker until the queue is empty; rejects if the worker fails. */
 function drain(
-  worker: Worker,
+  { thread, stopped }: ReplayWorker,
   queue: number[],
-  jobOptions: JobOptions[],
-  runs: PolicyRun[],
+  jobOf: (index: number) => JobMessage,
+  output: WorkerOutput,
   log: ((line: string) => void) | undefined,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const drained = new Promise<void>((resolve, reject) => {
     const next = () => {
       const index = queue.shift();
       if (index === undefined) resolve();
-      else worker.postMessage({ index, options: jobOptions[index] });
+      else thread.postMessage(jobOf(index));
     };
-    worker.on('message', (message: WorkerMessage) => {
+    thread.on('message', (message: WorkerMessage) => {
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
       else {
-        runs[message.index] = message.run;
+        output.runs[message.index] = message.run;
+        output.runSummaries[message.index] = message.summary;
         next();
       }
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`replay worker stopped with exit code ${code}`));
-    });
     next();
   });
+  return Promise.race([drained, stopped]);
 }
 
 /**
@@ -172,17 +237,4 @@ function errorOf(failure: WorkerFailure): Error {
   error.name = failure.name;
   if (failure.stack !== undefined) error.stack = failure.stack;
   return error;
-}
-
-/**
- * Finds the compiled worker entry. Node 20 cannot start a worker from TypeScript,
- * so when this module runs as TypeScript source (under vitest) the build in
- * dist/ is used.
- */
-function workerScript(): URL {
-  const beside = new URL('./replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/parallel/replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`replay worker not found at ${fileURLToPath(built)}; run npm run build first`);
 }

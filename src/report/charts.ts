@@ -164,16 +164,29 @@ function prefetchOutcomes(data: ReportData): TopLevelSpec | null {
   };
 }
 
+type ChartModules = [typeof import('vega'), typeof import('vega-lite')];
+
+let chartModules: Promise<ChartModules> | undefined;
+
+/**
+ * Loads vega and vega-lite once, for `renderSvg`. They are loaded on first
+ * use, because they are some 200 modules that take about 0.15 s to load here.
+ * Commands that draw no chart should not pay that, and a replay should not
+ * hold them in memory while it runs. A caller with a core to spare before
+ * it renders can call this early.
+ */
+export function loadChartModules(): Promise<ChartModules> {
+  chartModules ??= Promise.all([import('vega'), import('vega-lite')]);
+  return chartModules;
+}
+
 /**
  * Renders a vega-lite specification to SVG text without a browser: vega
  * lays the chart out with its `none` renderer and serialises the scene.
  * Text widths are estimated, as no canvas library is installed.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  // Loaded on first use: vega and vega-lite are some 200 modules that take
-  // about 0.2 s to load, which commands that draw no chart should not pay,
-  // and which a replay should not hold in memory while it runs.
-  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [{ parse, View }, { compile }] = await loadChartModules();
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

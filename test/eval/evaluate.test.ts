@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type EvaluationOptions } from '../../src/eval/evaluate.js';
+import { summariseRun } from '../../src/eval/run-summary.js';
+import { metricsWindowBounds } from '../../src/eval/window-bounds.js';
 import { simulate, type SimulationResult } from '../../src/simulate.js';
 import { generateKeys } from '../../src/trace/generate.js';
 import { traceOf } from '../helpers.js';
@@ -115,6 +117,21 @@ describe('evaluate', () => {
     // next-key at 25 objects misses less than lru at 25, so its equivalent
     // lru size is larger.
     expect(sweep.equivalents[0].equivalent.capacity).toBeGreaterThan(25);
+  });
+
+  it('uses a summary over the same windows', async () => {
+    const result = await run(['lru']);
+    const bounds = Int32Array.from([0, ...evaluate(result, options).settings.windowEnds]);
+    const summary = summariseRun(result.runs[0], bounds);
+    summary.counts.hits.fill(0);
+    expect(evaluate(result, options, [summary]).runs[0].windowHitRatios.every((ratio) => ratio === 0)).toBe(true);
+  });
+
+  it('ignores a summary over other windows', async () => {
+    const result = await run(['lru']);
+    const other = summariseRun(result.runs[0], metricsWindowBounds(result.trace.scoredRequests, 7));
+    other.counts.hits.fill(0);
+    expect(evaluate(result, options, [other])).toEqual(evaluate(result, options));
   });
 
   it('notes that one capacity is no sweep', async () => {

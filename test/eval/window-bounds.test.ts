@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { windowBounds } from '../../src/eval/window-bounds.js';
+import { metricsWindowBounds, windowBounds } from '../../src/eval/window-bounds.js';
 
 describe('windowBounds', () => {
   it('splits requests into near-equal consecutive windows', () => {
@@ -23,5 +23,19 @@ describe('windowBounds', () => {
 
   it('rejects a fractional window count', () => {
     expect(() => windowBounds(10, 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('metricsWindowBounds', () => {
+  it('cuts the requested windows', () => {
+    expect(metricsWindowBounds(10, 3)).toEqual(windowBounds(10, 3));
+  });
+
+  it('gives one window per request when short', () => {
+    expect(Array.from(metricsWindowBounds(3, 50))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('gives one empty window when nothing is scored', () => {
+    expect(Array.from(metricsWindowBounds(0, 50))).toEqual([0, 0]);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
-import { sharedTrace, simulateInWorkers } from '../../src/parallel/simulate-in-workers.js';
+import { summariseRun } from '../../src/eval/run-summary.js';
+import {
+  replayWorkersNeeded,
+  sharedTrace,
+  simulateInWorkers,
+  type WorkerExtras,
+} from '../../src/parallel/simulate-in-workers.js';
+import { ReplayWorkerPool } from '../../src/parallel/worker-pool.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
@@ -24,15 +31,15 @@ const machine = { toolVersion: 'test', nodeVersion: 'test', cpuModel: 'test', cp
  * Report JSON without the wall-clock measurements (prediction overhead and
  * the p99 it is checked on), which vary from run to run.
  */
-async function deterministicJson(workers: number): Promise<string> {
-  const result = await simulateInWorkers(options, workers);
+async function deterministicJson(workers: number, extras: WorkerExtras = {}): Promise<string> {
+  const result = await simulateInWorkers(options, workers, extras);
   const evaluation = evaluate(result, {
     baseline: 'lru',
     windows: 16,
     bootstrapReplicates: 500,
     seed: 7,
     guardrails: { maxPredictionP99Ms: null },
-  });
+  }, result.runSummaries);
   const data = buildReportData(result, evaluation, { command: 'test', traceSha256: null, machine });
   for (const run of data.runs) run.overhead = null as never;
   for (const comparison of data.comparisons) {
@@ -50,6 +57,71 @@ describe('simulateInWorkers', () => {
     expect(two).toBe(one);
   });
 
+  it('gives identical JSON with worker summaries', async () => {
+    const one = await deterministicJson(1);
+    const two = await deterministicJson(2, { metricsWindows: 16 });
+    expect(two).toBe(one);
+  });
+
+  it('summarises each run in its worker', async () => {
+    // With a fetch latency, runs record waits, so the latency summary is
+    // taken over a non-empty array.
+    const timed = { ...options, fetchLatency: { kind: 'fixed' as const, value: 3 } };
+    const result = await simulateInWorkers(timed, 2, { metricsWindows: 16 });
+    const direct = await simulateInWorkers(timed, 1);
+    expect(result.runSummaries).toHaveLength(6);
+    for (const [i, summary] of result.runSummaries.entries()) {
+      const run = direct.runs[i];
+      expect(run.waitLatencies.length).toBeGreaterThan(0);
+      expect(summary?.bounds).toHaveLength(17);
+      const expected = summariseRun(run, summary!.bounds);
+      expect(summary!.counts).toEqual(expected.counts);
+      expect(summary!.latency).toEqual(expected.latency);
+      expect(summary!.overhead.percentiles === null).toBe(expected.overhead.percentiles === null);
+    }
+  });
+
+  it('sends summarised runs without request arrays', async () => {
+    const result = await simulateInWorkers(options, 2, { metricsWindows: 16 });
+    for (const run of result.runs) {
+      expect(run.outcomes).toHaveLength(0);
+      expect(run.issuedPrefetchesPerRequest).toHaveLength(0);
+      expect(run.counters.requests).toBeGreaterThan(0);
+    }
+    const otherWindows = { baseline: 'lru', windows: 8, bootstrapReplicates: 100, seed: 1 };
+    expect(() => evaluate(result, otherWindows, result.runSummaries)).toThrow(/has 0 outcomes for \d+ scored requests/);
+  });
+
+  it('reports the first idle worker once', async () => {
+    let calls = 0;
+    await simulateInWorkers(options, 2, { onWorkerIdle: () => calls++ });
+    expect(calls).toBe(1);
+  });
+
+  it('reports no idle worker without workers', async () => {
+    let calls = 0;
+    await simulateInWorkers(options, 1, { onWorkerIdle: () => calls++ });
+    expect(calls).toBe(0);
+  });
+
+  it('replays on workers started ahead', async () => {
+    const pool = new ReplayWorkerPool(2);
+    try {
+      const result = await simulateInWorkers(options, 2, { pool });
+      const direct = await simulateInWorkers(options, 1);
+      expect(result.runs.map((run) => run.counters)).toEqual(direct.runs.map((run) => run.counters));
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('rejects when a started worker has stopped', async () => {
+    const pool = new ReplayWorkerPool(2);
+    await pool.workers[1].thread.terminate();
+    await expect(simulateInWorkers(options, 2, { pool })).rejects.toThrow('replay worker stopped');
+    await pool.terminate();
+  });
+
   it('keeps runs in policy then capacity order', async () => {
     const result = await simulateInWorkers(options, 2);
     expect(result.runs.map((run) => `${run.policyId}@${run.capacity.unit === 'objects' ? run.capacity.objects : 0}`)).toEqual([
@@ -65,6 +137,22 @@ describe('simulateInWorkers', () => {
   it('rejects a bad parameter before starting workers', async () => {
     const bad = { ...options, params: ['next-key.depth=2'] };
     await expect(simulateInWorkers(bad, 2)).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
+  });
+});
+
+describe('replayWorkersNeeded', () => {
+  it('uses one worker per job at most', () => {
+    expect(replayWorkersNeeded(['lru'], 10, 2)).toBe(2);
+    expect(replayWorkersNeeded(['lru', 'lstm'], 1, 4)).toBe(1);
+  });
+
+  it('uses none for a single job or worker', () => {
+    expect(replayWorkersNeeded(['lru'], 1, 2)).toBe(0);
+    expect(replayWorkersNeeded(['lru', 'next-key'], 3, 1)).toBe(0);
+  });
+
+  it('uses none for main-thread policies only', () => {
+    expect(replayWorkersNeeded(['lstm'], 3, 2)).toBe(0);
   });
 });
 
