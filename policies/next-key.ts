@@ -20,7 +20,7 @@
  */
 import type { PolicyEntry } from '../src/policies/registry-types.js';
 import type { ParamValues } from '../src/policies/params.js';
-import { SuccessorTable } from '../src/policies/successor-table.js';
+import { BatchedSuccessors } from '../src/policies/batched-successors.js';
 import type {
   Policy,
   PrefetchSink,
@@ -32,7 +32,7 @@ class NextKeyPolicy implements Policy {
   readonly #minCount: number;
   readonly #confidence: number;
   readonly #slotsPerKey: number;
-  #table: SuccessorTable;
+  #successors: BatchedSuccessors;
   #hasCounted = false;
   #previous = -1;
 
@@ -41,7 +41,7 @@ class NextKeyPolicy implements Policy {
     this.#minCount = params['min-count'] as number;
     this.#confidence = params.confidence as number;
     this.#slotsPerKey = params['successor-slots'] as number;
-    this.#table = new SuccessorTable(0, this.#slotsPerKey);
+    this.#successors = this.#emptySuccessors(0);
   }
 
   async prepare(context: { training: { keySpace: number } }): Promise<void> {
@@ -50,27 +50,29 @@ class NextKeyPolicy implements Policy {
 
   onRequest(request: RequestEvent, prefetch: PrefetchSink): void {
     const keyId = request.keyId;
-    if (keyId >= this.#table.keySpace) this.#allocate(keyId + 1);
-    const table = this.#table;
+    if (keyId >= this.#successors.table.keySpace) this.#allocate(keyId + 1);
+    const successors = this.#successors;
     if (this.#previous !== -1) {
-      table.add(this.#previous, keyId);
+      successors.add(this.#previous, keyId);
       this.#hasCounted = true;
     }
     this.#previous = keyId;
-    const best = table.bestCount(keyId);
-    if (best < this.#minCount) return;
-    const share = best / table.total(keyId);
-    if (share >= this.#confidence) prefetch.push(table.bestSuccessor(keyId), share);
+    const successor = successors.prediction(keyId);
+    if (successor !== -1) prefetch.push(successor, successors.share(keyId));
   }
 
   /** Sizes the table; valid only before the first pair is counted. */
   #allocate(keySpace: number): void {
     if (this.#hasCounted) {
       throw new Error(
-        `next-key: key id ${keySpace - 1} is beyond the key space of ${this.#table.keySpace} given to prepare()`,
+        `next-key: key id ${keySpace - 1} is beyond the key space of ${this.#successors.table.keySpace} given to prepare()`,
       );
     }
-    this.#table = new SuccessorTable(keySpace, this.#slotsPerKey);
+    this.#successors = this.#emptySuccessors(keySpace);
+  }
+
+  #emptySuccessors(keySpace: number): BatchedSuccessors {
+    return new BatchedSuccessors(keySpace, this.#slotsPerKey, this.#minCount, this.#confidence);
   }
 }
 

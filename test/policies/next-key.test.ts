@@ -5,6 +5,7 @@ import { generateKeys } from '../../src/trace/generate.js';
 import { traceOf } from '../helpers.js';
 import { nextKey } from '../../policies/next-key.js';
 import { Outcome, trainingView } from '../../src/policies/policy.js';
+import { SuccessorTable } from '../../src/policies/successor-table.js';
 
 describe('next-key', () => {
   it('predicts a periodic trace with at least 99% accuracy', async () => {
@@ -100,6 +101,40 @@ describe('next-key successor slots', () => {
     );
   });
 });
+
+describe('next-key batched counting', () => {
+  it('matches counting each pair at once', () => {
+    // Ten keys over one to three slots, so keys overflow their slots, and
+    // traces longer than a batch of 64 pairs.
+    const keys = fc.array(fc.constantFrom(...'abcdefghij'), { minLength: 50, maxLength: 400 });
+    const settings = fc.record({
+      minCount: fc.integer({ min: 1, max: 3 }),
+      confidence: fc.constantFrom(0, 0.3, 0.6, 1),
+      slots: fc.integer({ min: 1, max: 3 }),
+    });
+    fc.assert(
+      fc.property(keys, settings, (trace, { minCount, confidence, slots }) => {
+        const params = { 'min-count': minCount, confidence, 'successor-slots': slots };
+        expect(pushesAfterEach(trace, params)).toEqual(unbatchedPushes(trace, minCount, confidence, slots));
+      }),
+      { numRuns: 150, seed: 19 },
+    );
+  });
+});
+
+/** Pushes of next-key counting every pair in the table as it happens. */
+function unbatchedPushes(keys: string[], minCount: number, confidence: number, slots: number): [string, number][][] {
+  const trace = traceOf(keys);
+  const table = new SuccessorTable(trace.keys.length, slots);
+  return keys.map((_, index) => {
+    const keyId = trace.keyIds[index];
+    if (index > 0) table.add(trace.keyIds[index - 1], keyId);
+    const best = table.bestCount(keyId);
+    if (best < minCount) return [];
+    const share = best / table.total(keyId);
+    return share >= confidence ? [[trace.keys[table.bestSuccessor(keyId)], share]] : [];
+  });
+}
 
 /** Exact share of each successor of the key of each request, so far. */
 function exactSharesAfterEach(keys: string[]): Map<string, number>[] {
