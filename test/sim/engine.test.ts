@@ -80,6 +80,14 @@ describe('ReplayEngine timing', () => {
 });
 
 describe('ReplayEngine overhead samples', () => {
+  it('times at most 125,000 calls of a long trace by default', () => {
+    const long = traceOf(Array.from({ length: 2_000_000 }, (_, i) => i % 10));
+    const idle: Policy = { label: 'idle', onRequest: () => {} };
+    const result = replay(long, idle, { fetchLatency: { kind: 'fixed', value: 1 } });
+    // One call in 16 of 2,000,000.
+    expect(result.onRequestMs.length).toBe(125_000);
+  });
+
   const trace = traceOf(['a', 'b', 'c', 'a', 'b', 'c', 'd', 'a', 'b', 'c', 'd', 'e']);
 
   for (const lruStore of ['dense', 'lru-cache'] as const) {
