@@ -8,73 +8,30 @@ import {
   type RequestEvent,
 } from '../policies/policy.js';
 import { BeladyStore } from './belady-store.js';
-import { LruStore, type Capacity, type Store } from './cache.js';
+import { LruStore, type Store } from './cache.js';
 import { DenseLruStore } from './dense-lru-store.js';
+import { replayDenseWithoutPrefetching } from './dense-replay.js';
 import { FetchQueue } from './event-queue.js';
-import { latencySource, type LatencySource, type LatencySpec } from './latency.js';
-import { emptyCounters, type ReplayCounters } from './metrics.js';
+import {
+  FILTER_MASK,
+  FILTER_SIZE,
+  IN_FLIGHT_PREFETCH_BYTE,
+  NOT_IN_FLIGHT,
+  PREFETCHED_UNUSED_BYTE,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  SIZE_ESTIMATED_BYTE,
+  SIZE_WORD,
+  UNTIL_WORD,
+} from './key-records.js';
+import { latencySource, type LatencySource } from './latency.js';
+import { emptyCounters } from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
+import type { ReplayOptions, ReplayResult } from './replay-options.js';
 import { WaitRecorder } from './wait-recorder.js';
 
-/** Eviction rule of the cache: LRU, or Belady's OPT as a bound. */
-export type Eviction = 'lru' | 'belady';
+export type { Eviction, LruStoreKind, ReplayOptions, ReplayResult } from './replay-options.js';
 
-/**
- * Implementation of the LRU cache: `dense` is `DenseLruStore` over typed
- * arrays, `lru-cache` is `LruStore`, the simple reference that tests
- * compare `dense` with. Both give the same results.
- */
-export type LruStoreKind = 'dense' | 'lru-cache';
-
-/** Settings of one replay. */
-export interface ReplayOptions {
-  capacity: Capacity;
-  /** Eviction rule. Default `lru`. */
-  eviction?: Eviction;
-  /** LRU implementation, when `eviction` is `lru`. Default `dense`. */
-  lruStore?: LruStoreKind;
-  /** First scored request; earlier ones warm the cache and are not counted. */
-  scoredStart: number;
-  /** Fetch latency model, in trace time units. Default: fixed 0. */
-  fetchLatency?: LatencySpec;
-  /** Seed of a random latency model. */
-  latencySeed?: number;
-  /**
-   * Time from a request to the start of the prefetches it triggers, in
-   * trace time units; `measured` uses the policy's measured wall time per
-   * request, converted with `msToTraceUnit`.
-   */
-  predictionLatency?: number | 'measured';
-  /** Converts wall-clock milliseconds to trace time units (for `measured`). */
-  msToTraceUnit?: number;
-  /** Maximum fetches in flight at once; the rest wait in order. Default: unbounded. */
-  backendConcurrency?: number;
-  /**
-   * Time one in this many `onRequest` calls, for overhead percentiles.
-   * Default: one in 8, or fewer so that at most 125,000 calls are timed.
-   */
-  timingSampleEvery?: number;
-}
-
-/** Everything measured in one replay of one policy. */
-export interface ReplayResult {
-  counters: ReplayCounters;
-  /** Outcome code of each scored request, in trace order. */
-  outcomes: Uint8Array;
-  /**
-   * Prefetches issued after each scored request, in trace order, so that
-   * backend fetches per metrics window are misses plus these.
-   */
-  issuedPrefetchesPerRequest: Uint32Array;
-  /** Latency seen by each scored request that was not a hit (trace units). */
-  waitLatencies: Float64Array;
-  /** Sampled wall time of `onRequest` calls, in milliseconds. */
-  onRequestMs: Float64Array;
-  /** Wall time of the whole replay loop, in milliseconds. */
-  replayMs: number;
-}
-
-const NOT_IN_FLIGHT = -1;
 /**
  * `#replayDenseUnbounded` reads the records of requests this far ahead,
  * in groups of TOUCH_STEP (a power of two). On a 10M-request Zipf trace
@@ -92,36 +49,6 @@ const DEFAULT_TIMING_SAMPLE_EVERY = 8;
  */
 const MAX_TIMING_SAMPLES = 125_000;
 
-/**
- * Per-key state is one 32-byte record, where five separate arrays cost up
- * to five cache misses per request at a million keys. Float64 words of a
- * record: SIZE_WORD, the last size seen (NaN until requested or estimated
- * for a prefetch), and UNTIL_WORD, the completion time of the fetch in
- * flight or NOT_IN_FLIGHT. Bytes 16 to 18 hold one 0/1 flag each.
- *
- * NOTE: the allocator decides the buffer's alignment, so a record may
- * cross a cache-line boundary. The words a request writes on every request
- * come first, and the flags are read only when a filter below calls for it.
- */
-const RECORD_WORDS = 4;
-const RECORD_BYTES = RECORD_WORDS * Float64Array.BYTES_PER_ELEMENT;
-const SIZE_WORD = 0;
-const UNTIL_WORD = 1;
-/** 1 while a key's in-flight fetch is a prefetch not yet requested. */
-const IN_FLIGHT_PREFETCH_BYTE = 16;
-/** 1 while a resident key was prefetched and not yet requested. */
-const PREFETCHED_UNUSED_BYTE = 17;
-/** 1 while a key's size is an estimate made for a prefetch. */
-const SIZE_ESTIMATED_BYTE = 18;
-/**
- * Buckets of the counting filters below: per bucket, how many keys with
- * id = bucket mod FILTER_SIZE have the state. A zero count proves a key
- * lacks it without reading its record, which at a million keys is a
- * cache miss. Few keys are in flight or estimated at once, so most
- * buckets are zero. 16 KB per filter stays in the processor's cache.
- */
-const FILTER_SIZE = 4096;
-const FILTER_MASK = FILTER_SIZE - 1;
 
 /**
  * Replays a trace through a cache and a policy as a discrete-event
@@ -506,64 +433,11 @@ export class ReplayEngine implements PrefetchSink {
    */
   #replayWithoutPrefetching(outcomes: Uint8Array): void {
     const store = this.#store;
-    if (store instanceof DenseLruStore) this.#replayDense(store, outcomes);
-    else this.#replayAnyStore(store, outcomes);
-  }
-
-  /**
-   * The no-prefetch loop over a dense store. Warm-up and scored requests
-   * run in separate loops, so neither tests per request whether it is
-   * scored. The store counts evictions and peak occupancy itself, and a
-   * resident key's stored size is the size of its latest request, so one
-   * `sizeOf` call distinguishes hit, miss and resize.
-   */
-  #replayDense(store: DenseLruStore, outcomes: Uint8Array): void {
-    const { keyIds, sizes, length } = this.#trace;
-    const scoredStart = Math.min(this.#options.scoredStart, length);
-    for (let i = 0; i < scoredStart; i++) {
-      const sizeBytes = sizes[i];
-      if (store.sizeOf(keyIds[i]) !== sizeBytes) store.set(keyIds[i], sizeBytes);
+    if (store instanceof DenseLruStore) {
+      replayDenseWithoutPrefetching(this.#trace, store, this.#options.scoredStart, this.#counters, outcomes);
+    } else {
+      this.#replayAnyStore(store, outcomes);
     }
-    const evictionsBefore = store.evictions;
-    let misses = 0;
-    let resized = 0;
-    let notAdmitted = 0;
-    let requestedBytes = 0;
-    let hitBytes = 0;
-    let fetchedBytes = 0;
-    for (let i = scoredStart; i < length; i++) {
-      const keyId = keyIds[i];
-      const sizeBytes = sizes[i];
-      requestedBytes += sizeBytes;
-      const storedSize = store.sizeOf(keyId);
-      if (storedSize === sizeBytes) {
-        hitBytes += sizeBytes;
-        continue;
-      }
-      if (storedSize < 0) {
-        outcomes[i - scoredStart] = Outcome.Miss;
-        misses++;
-        fetchedBytes += sizeBytes;
-      } else {
-        hitBytes += sizeBytes;
-        resized++;
-      }
-      if (!store.set(keyId, sizeBytes)) notAdmitted++;
-    }
-    const counters = this.#counters;
-    const scored = length - scoredStart;
-    counters.requests += scored;
-    counters.hits += scored - misses;
-    counters.misses += misses;
-    counters.fetches += misses;
-    counters.requestedBytes += requestedBytes;
-    counters.hitBytes += hitBytes;
-    counters.fetchedBytes += fetchedBytes;
-    counters.resizedObjects += resized;
-    counters.notAdmitted += notAdmitted;
-    counters.evictions += store.evictions - evictionsBefore;
-    counters.maxOccupancy = Math.max(counters.maxOccupancy, store.peakOccupancy);
-    counters.finalOccupancy = store.occupancy;
   }
 
   /** The no-prefetch loop over any store, through the `Store` interface. */

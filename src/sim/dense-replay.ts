@@ -1,0 +1,68 @@
+import { Outcome } from '../policies/policy.js';
+import type { Trace } from '../trace/trace.js';
+import type { DenseLruStore } from './dense-lru-store.js';
+import type { ReplayCounters } from './metrics.js';
+
+/**
+ * Replays a trace for a policy that never prefetches, at zero latency,
+ * over a dense store. Adds the replay's figures to `counters` and marks
+ * the misses among scored requests in `outcomes`.
+ *
+ * Warm-up and scored requests run in separate loops, so neither tests per
+ * request whether it is scored. The store counts evictions and peak
+ * occupancy itself, and a resident key's stored size is the size of its
+ * latest request, so one `sizeOf` call distinguishes hit, miss and resize.
+ */
+export function replayDenseWithoutPrefetching(
+  trace: Trace,
+  store: DenseLruStore,
+  firstScored: number,
+  counters: ReplayCounters,
+  outcomes: Uint8Array,
+): void {
+  const { keyIds, sizes, length } = trace;
+  const scoredStart = Math.min(firstScored, length);
+  for (let i = 0; i < scoredStart; i++) {
+    const sizeBytes = sizes[i];
+    if (store.sizeOf(keyIds[i]) !== sizeBytes) store.set(keyIds[i], sizeBytes);
+  }
+  const evictionsBefore = store.evictions;
+  let misses = 0;
+  let resized = 0;
+  let notAdmitted = 0;
+  let requestedBytes = 0;
+  let hitBytes = 0;
+  let fetchedBytes = 0;
+  for (let i = scoredStart; i < length; i++) {
+    const keyId = keyIds[i];
+    const sizeBytes = sizes[i];
+    requestedBytes += sizeBytes;
+    const storedSize = store.sizeOf(keyId);
+    if (storedSize === sizeBytes) {
+      hitBytes += sizeBytes;
+      continue;
+    }
+    if (storedSize < 0) {
+      outcomes[i - scoredStart] = Outcome.Miss;
+      misses++;
+      fetchedBytes += sizeBytes;
+    } else {
+      hitBytes += sizeBytes;
+      resized++;
+    }
+    if (!store.set(keyId, sizeBytes)) notAdmitted++;
+  }
+  const scored = length - scoredStart;
+  counters.requests += scored;
+  counters.hits += scored - misses;
+  counters.misses += misses;
+  counters.fetches += misses;
+  counters.requestedBytes += requestedBytes;
+  counters.hitBytes += hitBytes;
+  counters.fetchedBytes += fetchedBytes;
+  counters.resizedObjects += resized;
+  counters.notAdmitted += notAdmitted;
+  counters.evictions += store.evictions - evictionsBefore;
+  counters.maxOccupancy = Math.max(counters.maxOccupancy, store.peakOccupancy);
+  counters.finalOccupancy = store.occupancy;
+}
