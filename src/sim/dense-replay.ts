@@ -26,6 +26,7 @@ export function replayDenseWithoutPrefetching(
     const sizeBytes = sizes[i];
     if (store.sizeOf(keyIds[i]) !== sizeBytes) store.set(keyIds[i], sizeBytes);
   }
+
   const evictionsBefore = store.evictions;
   let misses = 0;
   let resized = 0;
@@ -52,6 +53,7 @@ export function replayDenseWithoutPrefetching(
     }
     if (!store.set(keyId, sizeBytes)) notAdmitted++;
   }
+
   const scored = length - scoredStart;
   counters.requests += scored;
   counters.hits += scored - misses;
