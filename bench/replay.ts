@@ -33,7 +33,7 @@ const PROCESS_RUNS = 3;
  * Pairs of sweep runs, one with 1 worker and one with 2 in each pair, so
  * that a change in the machine's load between runs affects both sides.
  */
-const SWEEP_PAIRS = 3;
+const SWEEP_PAIRS = 5;
 /** The full timing model of the loop figures, in trace time units. */
 const TIMED: LatencySpec = { kind: 'lognormal', median: 2, p99: 20 };
 
