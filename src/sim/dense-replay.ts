@@ -1,7 +1,7 @@
 import { Outcome } from '../policies/policy.js';
 import type { Trace } from '../trace/trace.js';
 import type { DenseLruStore } from './dense-lru-store.js';
-import type { ReplayCounters } from './metrics.js';
+import { addLoopTotals, type ReplayCounters } from './metrics.js';
 
 /**
  * Replays a trace for a policy that never prefetches, at zero latency,
@@ -55,13 +55,7 @@ export function replayDenseWithoutPrefetching(
   }
 
   const scored = length - scoredStart;
-  counters.requests += scored;
-  counters.hits += scored - misses;
-  counters.misses += misses;
-  counters.fetches += misses;
-  counters.requestedBytes += requestedBytes;
-  counters.hitBytes += hitBytes;
-  counters.fetchedBytes += fetchedBytes;
+  addLoopTotals(counters, { requests: scored, requestedBytes, hits: scored - misses, hitBytes, misses, fetchedBytes });
   counters.resizedObjects += resized;
   counters.notAdmitted += notAdmitted;
   counters.evictions += store.evictions - evictionsBefore;

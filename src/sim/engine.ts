@@ -25,7 +25,7 @@ import {
   UNTIL_WORD,
 } from './key-records.js';
 import { latencySource, type LatencySource } from './latency.js';
-import { emptyCounters } from './metrics.js';
+import { addLoopTotals, emptyCounters } from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
 import type { ReplayOptions, ReplayResult } from './replay-options.js';
 import { WaitRecorder } from './wait-recorder.js';
@@ -396,15 +396,14 @@ export class ReplayEngine implements PrefetchSink {
     this.#touchedSum = touched;
     this.#seenBytes = seenBytes;
     this.#seenRequests = length;
-    const counters = this.#counters;
-    const scored = length - scoredStart;
-    counters.requests += scored;
-    counters.requestedBytes += requestedBytes;
-    counters.hits += hits;
-    counters.hitBytes += hitBytes;
-    counters.misses += misses;
-    counters.fetches += misses;
-    counters.fetchedBytes += fetchedBytes;
+    addLoopTotals(this.#counters, {
+      requests: length - scoredStart,
+      requestedBytes,
+      hits,
+      hitBytes,
+      misses,
+      fetchedBytes,
+    });
     return sampleCount;
   }
 
@@ -483,14 +482,14 @@ export class ReplayEngine implements PrefetchSink {
     this.#clock = clock;
     this.#seenBytes = seenBytes;
     this.#seenRequests = trace.length;
-    const scored = Math.max(0, trace.length - scoredStart);
-    counters.requests += scored;
-    counters.hits += hits;
-    counters.misses += misses;
-    counters.fetches += misses;
-    counters.requestedBytes += requestedBytes;
-    counters.hitBytes += hitBytes;
-    counters.fetchedBytes += fetchedBytes;
+    addLoopTotals(counters, {
+      requests: Math.max(0, trace.length - scoredStart),
+      requestedBytes,
+      hits,
+      hitBytes,
+      misses,
+      fetchedBytes,
+    });
     this.#countLeftovers();
   }
 

@@ -91,3 +91,26 @@ export function emptyCounters(): ReplayCounters {
 export function ratio(numerator: number, denominator: number): number | undefined {
   return denominator === 0 ? undefined : numerator / denominator;
 }
+
+/** Request totals that a replay loop keeps in locals until it ends. */
+export interface LoopTotals {
+  /** Scored requests. */
+  requests: number;
+  requestedBytes: number;
+  hits: number;
+  hitBytes: number;
+  /** Demand misses, each one fetch from the backend. */
+  misses: number;
+  fetchedBytes: number;
+}
+
+/** Adds a replay loop's totals to `counters`, counting each miss as a fetch. */
+export function addLoopTotals(counters: ReplayCounters, totals: LoopTotals): void {
+  counters.requests += totals.requests;
+  counters.requestedBytes += totals.requestedBytes;
+  counters.hits += totals.hits;
+  counters.hitBytes += totals.hitBytes;
+  counters.misses += totals.misses;
+  counters.fetches += totals.misses;
+  counters.fetchedBytes += totals.fetchedBytes;
+}
