@@ -8,9 +8,7 @@
  * at about 36,000 windows/s, and tfjs on WebAssembly at 2,000 to 7,400.
  * One window took 0.05 to 0.08 ms (p50) against about 2 ms for tfjs.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
 import type * as tf from '@tensorflow/tfjs';
@@ -18,6 +16,7 @@ import { exportOnnx } from './onnx-export.js';
 import { createSession, loadOnnxRuntime, runSession } from './onnx-session.js';
 import type { BatchReply, BatchRequest } from './onnx-worker.js';
 import type { TopPredictions } from './predict.js';
+import { compiledWorkerScript } from '../worker-script.js';
 
 /** Most worker threads for batches; more gave no gain on 2 cores. */
 const MAX_WORKERS = 4;
@@ -69,7 +68,7 @@ export class OnnxEngine {
   ): Promise<OnnxEngine | string> {
     const ort = await loadOnnxRuntime();
     if (typeof ort === 'string') return `onnxruntime-node did not load: ${ort}`;
-    const script = workerScript();
+    const script = compiledWorkerScript(import.meta.url, 'model', 'onnx-worker.js');
     if (script === undefined) {
       return 'the compiled ONNX worker was not found; run npm run build';
     }
@@ -160,17 +159,4 @@ function startWorker(script: URL, model: Uint8Array): Promise<Worker> {
     worker.once('message', () => resolve(worker));
     worker.once('error', reject);
   });
-}
-
-/**
- * Finds the compiled worker entry. Node 20 cannot start a worker from
- * TypeScript, so when this module runs as TypeScript source (under vitest)
- * the build in dist/ is used.
- */
-function workerScript(): URL | undefined {
-  const beside = new URL('./onnx-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/model/onnx-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  return undefined;
 }

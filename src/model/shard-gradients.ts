@@ -19,13 +19,12 @@
  * although two plain JavaScript loops ran in parallel at full speed. The
  * default is therefore one shard; machines with more cores may differ.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { lossAndGradients, networkWeights } from './lstm-gradients.js';
 import type { ShardReply, ShardRequest, ShardStart } from './shard-worker.js';
+import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
 
 /** Gradients of each trainable weight, in `trainableWeights` order. */
 export type Gradients = Float32Array[];
@@ -129,7 +128,11 @@ export class ShardWorkers {
       learningRate,
       backend,
     };
-    const script = workerScript();
+    const script = compiledWorkerScript(import.meta.url, 'model', 'shard-worker.js');
+    if (script === undefined) {
+      const path = builtWorkerPath(import.meta.url, 'model', 'shard-worker.js');
+      throw new Error(`training worker not found at ${path}; run npm run build first`);
+    }
     const workers = await Promise.all(
       Array.from({ length: count }, () => startWorker(script, start)),
     );
@@ -204,17 +207,4 @@ function startWorker(script: URL, start: ShardStart): Promise<Worker> {
     });
     worker.once('error', reject);
   });
-}
-
-/**
- * Finds the compiled worker entry. Node 20 cannot start a worker from
- * TypeScript, so when this module runs as TypeScript source (under vitest)
- * the build in dist/ is used.
- */
-function workerScript(): URL {
-  const beside = new URL('./shard-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/model/shard-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`training worker not found at ${fileURLToPath(built)}; run npm run build first`);
 }

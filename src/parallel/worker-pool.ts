@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
 
 /** A replay worker thread and how it ended. */
 export interface ReplayWorker {
@@ -22,7 +21,11 @@ export class ReplayWorkerPool {
   readonly workers: ReplayWorker[];
 
   constructor(size: number) {
-    const script = workerScript();
+    const script = compiledWorkerScript(import.meta.url, 'parallel', 'replay-worker.js');
+    if (script === undefined) {
+      const path = builtWorkerPath(import.meta.url, 'parallel', 'replay-worker.js');
+      throw new Error(`replay worker not found at ${path}; run npm run build first`);
+    }
     this.workers = Array.from({ length: size }, () => startWorker(script));
   }
 
@@ -41,17 +44,4 @@ function startWorker(script: URL): ReplayWorker {
   // A worker stopped on purpose rejects this promise, which no caller awaits then.
   stopped.catch(() => {});
   return { thread, stopped };
-}
-
-/**
- * Finds the compiled worker entry. Node 20 cannot start a worker from TypeScript,
- * so when this module runs as TypeScript source (under vitest) the build in
- * dist/ is used.
- */
-function workerScript(): URL {
-  const beside = new URL('./replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/src/parallel/replay-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
-  throw new Error(`replay worker not found at ${fileURLToPath(built)}; run npm run build first`);
 }
