@@ -19,7 +19,7 @@ export function compiledWorkerScript(moduleUrl: string, folder: string, name: st
   return undefined;
 }
 
-/** Path of a worker's build in dist/, for an error that says it is missing. */
+/** Path of a worker's build in dist/, for the error raised when it is missing. */
 export function builtWorkerPath(moduleUrl: string, folder: string, name: string): string {
   return fileURLToPath(new URL(`../../dist/src/${folder}/${name}`, moduleUrl));
 }
