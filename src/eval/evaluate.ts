@@ -114,9 +114,9 @@ const DEFAULT_CONFIDENCE_LEVEL = 0.95;
  * With fewer scored requests than `options.windows`, each request is its
  * own window.
  *
- * @param summaries summaries of runs computed already (by the worker that
- * replayed each run), by run index; a run without one, or with one over
- * other windows, is summarised here. Either way the result is the same.
+ * @param summaries summaries already computed by the worker that replayed
+ * each run, by run index. A run without one, or with one over other
+ * windows, is summarised here, with the same result.
  */
 export function evaluate(
   result: SimulationResult,

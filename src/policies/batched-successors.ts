@@ -1,6 +1,6 @@
 import { SuccessorTable } from './successor-table.js';
 
-/** Pairs queued before they are counted; see `BatchedSuccessors`. */
+/** Pairs queued before a batch is counted (see `BatchedSuccessors`). */
 const BATCH = 64;
 /** Bit of a key's state: its best successor passes the thresholds. */
 const PREDICTABLE = 1;

@@ -281,10 +281,10 @@ export class ReplayEngine implements PrefetchSink {
    * The general loop specialised to a dense store, an unbounded backend
    * and a prediction delay fixed in advance, the usual case. It makes the
    * same calls in the same order as the general loop, which a property
-   * test checks. It only saves work: trace columns, clock and counters
-   * live in locals, a demand miss lands at once (zero latency) or goes to
-   * the queue directly, and a hit or miss calls a helper only in rare
-   * cases (prefetched keys, resizes, delayed hits).
+   * test checks. It only saves work. Trace columns, clock and counters
+   * live in locals. A demand miss lands at once (zero latency) or goes to
+   * the queue directly. A hit or miss calls a helper only in rare cases:
+   * prefetched keys, resizes and delayed hits.
    */
   #replayDenseUnbounded(
     store: DenseLruStore,

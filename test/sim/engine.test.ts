@@ -80,7 +80,7 @@ describe('ReplayEngine timing', () => {
 });
 
 describe('ReplayEngine overhead samples', () => {
-  it('times at most 125,000 calls of a long trace by default', () => {
+  it('caps default samples at 125,000', () => {
     const long = traceOf(Array.from({ length: 2_000_000 }, (_, i) => i % 10));
     const idle: Policy = { label: 'idle', onRequest: () => {} };
     const result = replay(long, idle, { fetchLatency: { kind: 'fixed', value: 1 } });

@@ -8,14 +8,14 @@ function draws(seed: number, count: number): Float64Array {
 }
 
 describe('log-normal fetch latency', () => {
-  it('has the median and 99th percentile it was given', () => {
+  it('matches its median and p99', () => {
     const sorted = Array.from(draws(7, 200_000).sort());
     // Sampling error of a quantile of 200,000 draws is well under 3%.
     expect(Math.abs(quantileSorted(sorted, 0.5) / 2 - 1)).toBeLessThan(0.03);
     expect(Math.abs(quantileSorted(sorted, 0.99) / 20 - 1)).toBeLessThan(0.03);
   });
 
-  it('gives positive draws, the same for the same seed', () => {
+  it('repeats positive draws per seed', () => {
     const first = draws(3, 5000);
     expect(first.every((value) => value > 0 && Number.isFinite(value))).toBe(true);
     expect(Array.from(draws(3, 5000))).toEqual(Array.from(first));
