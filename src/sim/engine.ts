@@ -170,7 +170,8 @@ export class ReplayEngine implements PrefetchSink {
       this.#words[word + SIZE_WORD] = NaN;
       this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
     }
-    this.#waits = new WaitRecorder(this.#isWithoutPrefetching ? 0 : keySpace);
+    const scoredCount = Math.max(0, trace.length - options.scoredStart);
+    this.#waits = this.#isWithoutPrefetching ? new WaitRecorder(0, 0) : new WaitRecorder(keySpace, scoredCount);
   }
 
   /**

@@ -5,55 +5,58 @@
  * a per-key list, and replaced by the wait once that fetch starts.
  */
 export class WaitRecorder {
-  #waits = new Float64Array(1024);
-  #nextWaiter = new Int32Array(1024);
-  readonly #firstWaiter: Int32Array;
+  /**
+   * One slot per scored request, allocated at once: the pages of a typed
+   * array take memory only once written, and an array grown by doubling
+   * copied up to 50 MB per 10M requests and touched twice the pages.
+   */
+  readonly #waits: Float64Array;
+  /** The per-key lists, created with the first queued wait. */
+  #queued: { readonly firstWaiter: Int32Array; readonly nextWaiter: Int32Array } | undefined;
+  readonly #keySpace: number;
   #count = 0;
   /** Sum of the waits known so far. */
   total = 0;
 
-  constructor(keySpace: number) {
-    this.#firstWaiter = new Int32Array(keySpace).fill(-1);
+  /** `maxWaits` bounds the waits recorded: the scored requests. */
+  constructor(keySpace: number, maxWaits: number) {
+    this.#keySpace = keySpace;
+    this.#waits = new Float64Array(maxWaits);
   }
 
   /** Records a wait whose length is known now. */
   record(wait: number): void {
-    this.#waits[this.#take()] = wait;
+    this.#waits[this.#count++] = wait;
     this.total += wait;
   }
 
   /** Records a request at `arrival` waiting on a queued fetch of `keyId`. */
   recordQueued(keyId: number, arrival: number): void {
-    const slot = this.#take();
+    this.#queued ??= {
+      firstWaiter: new Int32Array(this.#keySpace).fill(-1),
+      nextWaiter: new Int32Array(this.#waits.length),
+    };
+    const { firstWaiter, nextWaiter } = this.#queued;
+    const slot = this.#count++;
     this.#waits[slot] = arrival;
-    this.#nextWaiter[slot] = this.#firstWaiter[keyId];
-    this.#firstWaiter[keyId] = slot;
+    nextWaiter[slot] = firstWaiter[keyId];
+    firstWaiter[keyId] = slot;
   }
 
   /** Resolves the waits on `keyId` now that its fetch completes then. */
   resolve(keyId: number, completion: number): void {
-    for (let slot = this.#firstWaiter[keyId]; slot !== -1; slot = this.#nextWaiter[slot]) {
+    if (this.#queued === undefined) return;
+    const { firstWaiter, nextWaiter } = this.#queued;
+    for (let slot = firstWaiter[keyId]; slot !== -1; slot = nextWaiter[slot]) {
       const wait = completion - this.#waits[slot];
       this.#waits[slot] = wait;
       this.total += wait;
     }
-    this.#firstWaiter[keyId] = -1;
+    firstWaiter[keyId] = -1;
   }
 
   /** The recorded waits, trimmed to their count. */
   values(): Float64Array {
     return this.#waits.slice(0, this.#count);
-  }
-
-  #take(): number {
-    if (this.#count === this.#waits.length) {
-      const waits = new Float64Array(this.#waits.length * 2);
-      const next = new Int32Array(this.#waits.length * 2);
-      waits.set(this.#waits);
-      next.set(this.#nextWaiter);
-      this.#waits = waits;
-      this.#nextWaiter = next;
-    }
-    return this.#count++;
   }
 }
