@@ -7,8 +7,8 @@
 export class WaitRecorder {
   /**
    * One slot per scored request, allocated at once: the pages of a typed
-   * array take memory only once written, and an array grown by doubling
-   * copied up to 50 MB per 10M requests and touched twice the pages.
+   * array take memory only once written. Grown by doubling, the array
+   * was copied, up to 50 MB per 10M requests, and each page written twice.
    */
   readonly #waits: Float64Array;
   /** The per-key lists, created with the first queued wait. */
