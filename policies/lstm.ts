@@ -65,6 +65,8 @@ export type Clock = () => number;
  */
 export class LstmPolicy implements Policy {
   readonly label: string;
+  /** It pushes predictions made before the replay. */
+  readonly ignoresOutcomes = true;
   readonly batch: BatchPrediction;
   readonly #params: Record<string, number | string>;
   readonly #settings: RunSettings;

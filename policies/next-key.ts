@@ -29,6 +29,8 @@ import type {
 
 class NextKeyPolicy implements Policy {
   readonly label: string;
+  /** The table learns from the keys alone. */
+  readonly ignoresOutcomes = true;
   readonly #minCount: number;
   readonly #confidence: number;
   readonly #slotsPerKey: number;

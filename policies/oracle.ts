@@ -10,6 +10,8 @@ import type { Trace } from '../src/trace/trace.js';
 
 class OraclePolicy implements Policy {
   readonly label = 'oracle';
+  /** It reads the trace, not the cache. */
+  readonly ignoresOutcomes = true;
   readonly #trace: Trace;
 
   constructor(trace: Trace) {

@@ -34,6 +34,8 @@ const BLOCK_NUMBER = /^(0|[1-9][0-9]*)$/;
 
 class StridePolicy implements Policy {
   readonly label: string;
+  /** Deltas come from the block numbers requested, not from the cache. */
+  readonly ignoresOutcomes = true;
   readonly #degree: number;
   readonly #history: number;
   readonly #confidence: number;

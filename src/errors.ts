@@ -60,8 +60,9 @@ export class PolicyLoadError extends SimulatorError {
 }
 
 /**
- * A policy that broke its contract during a replay: it pushed a key id that
- * the trace does not have, or a confidence outside [0, 1].
+ * A policy that broke its contract: it pushed a key id that the trace does
+ * not have or a confidence outside [0, 1], or it read a request's outcome
+ * after declaring that it ignores outcomes.
  */
 export class PolicyContractError extends SimulatorError {
   constructor(message: string) {

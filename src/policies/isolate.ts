@@ -10,6 +10,7 @@ import { PolicyContractError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
 import {
   Outcome,
+  eventWithoutOutcome,
   prefixKeyCount,
   trainingView,
   type BatchPrediction,
@@ -114,19 +115,13 @@ export class IsolatedPolicy implements Policy {
   readonly onRequest?: (request: RequestEvent, prefetch: PrefetchSink) => void;
   /** Present only when the inner policy has it. */
   readonly onEvict?: (keyId: number) => void;
+  readonly ignoresOutcomes: boolean;
   readonly #inner: Policy;
   readonly #trace: Trace;
   readonly #trainEnd: number;
   readonly #isBound: boolean;
   #idMap: KeyIdMap | undefined;
-  readonly #event: RequestEvent = {
-    index: 0,
-    keyId: 0,
-    time: 0,
-    sizeBytes: 0,
-    outcome: Outcome.Miss,
-    isScored: false,
-  };
+  readonly #event: RequestEvent;
   /** Created on the first request, with the id translation. */
   #sink: TranslatingSink | undefined;
   #toPolicy: Uint32Array = new Uint32Array(0);
@@ -147,6 +142,15 @@ export class IsolatedPolicy implements Policy {
     this.#trainEnd = trainEnd;
     this.#isBound = isBound;
     this.label = policy.label;
+    this.ignoresOutcomes = policy.ignoresOutcomes === true;
+    if (this.ignoresOutcomes && policy.onEvict !== undefined) {
+      throw new PolicyContractError(
+        `policy ${policy.label} sets ignoresOutcomes and defines onEvict, which tells it about the cache; drop one of them`,
+      );
+    }
+    this.#event = this.ignoresOutcomes
+      ? eventWithoutOutcome(policy.label)
+      : { index: 0, keyId: 0, time: 0, sizeBytes: 0, outcome: Outcome.Miss, isScored: false };
     if (policy.batch !== undefined) this.batch = this.#translatedBatch(policy.batch);
     if (policy.onRequest !== undefined) {
       this.onRequest = (request, prefetch) => this.#forward(request, prefetch);
@@ -189,7 +193,7 @@ export class IsolatedPolicy implements Policy {
     event.keyId = this.#policyKeyId(request.index, request.keyId);
     event.time = request.time;
     event.sizeBytes = request.sizeBytes;
-    event.outcome = request.outcome;
+    if (!this.ignoresOutcomes) event.outcome = request.outcome;
     event.isScored = request.isScored;
     sink.target = prefetch;
     this.#inner.onRequest!(event, sink);

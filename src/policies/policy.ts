@@ -1,3 +1,4 @@
+import { PolicyContractError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
 
 /** Outcome of one request at the cache. */
@@ -27,6 +28,36 @@ export interface RequestEvent {
   outcome: OutcomeCode;
   /** False during warm-up, when the engine ignores prefetches. */
   isScored: boolean;
+}
+
+/**
+ * Returns an event object for a policy that sets `ignoresOutcomes`.
+ * Reading its `outcome` throws, so that a policy that reads it after all
+ * fails on every path, not only when the engine calls it ahead. A class,
+ * because an object literal with a getter keeps its fields in a
+ * dictionary, and each write to them then took a slow path.
+ */
+export function eventWithoutOutcome(label: string): RequestEvent {
+  return new EventWithoutOutcome(label);
+}
+
+class EventWithoutOutcome implements RequestEvent {
+  index = 0;
+  keyId = 0;
+  time = 0;
+  sizeBytes = 0;
+  isScored = false;
+  readonly #label: string;
+
+  constructor(label: string) {
+    this.#label = label;
+  }
+
+  get outcome(): OutcomeCode {
+    throw new PolicyContractError(
+      `policy ${this.#label} sets ignoresOutcomes but read request.outcome; remove ignoresOutcomes, or stop reading the outcome`,
+    );
+  }
 }
 
 /** Destination of the keys a policy wants prefetched after a request. */
@@ -159,6 +190,15 @@ export interface Policy {
    * without it never prefetches, and the engine skips the call entirely.
    */
   onRequest?(request: RequestEvent, prefetch: PrefetchSink): void;
+  /**
+   * True when the pushes depend on the requests alone: `onRequest` never
+   * reads `request.outcome`, and the policy has no `onEvict`. The engine
+   * may then call `onRequest` for a run of requests before it serves
+   * them, still one request at a time and in trace order, which is
+   * faster than a call between every two requests. Behind `simulate`'s
+   * boundary, reading `outcome` then throws.
+   */
+  readonly ignoresOutcomes?: boolean;
   /** Called when the cache evicts a key to make room. */
   onEvict?(keyId: number): void;
   /**
