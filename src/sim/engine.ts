@@ -13,18 +13,8 @@ import { LruStore, type Store } from './cache.js';
 import { DenseLruStore } from './dense-lru-store.js';
 import { replayDenseWithoutPrefetching } from './dense-replay.js';
 import { FetchQueue } from './event-queue.js';
-import {
-  FILTER_MASK,
-  FILTER_SIZE,
-  IN_FLIGHT_PREFETCH_BYTE,
-  NOT_IN_FLIGHT,
-  PREFETCHED_UNUSED_BYTE,
-  RECORD_BYTES,
-  RECORD_WORDS,
-  SIZE_ESTIMATED_BYTE,
-  SIZE_WORD,
-  UNTIL_WORD,
-} from './key-records.js';
+import { InFlightFetches } from './in-flight.js';
+import { FILTER_MASK, FILTER_SIZE, NOT_IN_FLIGHT, PREFETCHED_UNUSED, SIZE_ESTIMATED } from './key-records.js';
 import { latencySource, type LatencySource } from './latency.js';
 import { addLoopTotals, emptyCounters } from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
@@ -34,10 +24,10 @@ import { WaitRecorder } from './wait-recorder.js';
 export type { Eviction, LruStoreKind, ReplayOptions, ReplayResult } from './replay-options.js';
 
 /**
- * `#replayDenseUnbounded` reads the records of requests this far ahead,
- * in groups of TOUCH_STEP (a power of two). On a 10M-request Zipf trace
- * with a million keys this made the timed next-key replay about 8% faster
- * in alternating runs.
+ * `#replayDenseUnbounded` reads the slot entries and last sizes of the
+ * keys of requests this far ahead, in groups of TOUCH_STEP (a power of
+ * two). On a 10M-request Zipf trace with a million keys this made the
+ * timed next-key replay about 8% faster in alternating runs.
  */
 const TOUCH_DISTANCE = 32;
 const TOUCH_STEP = 16;
@@ -74,21 +64,20 @@ export class ReplayEngine implements PrefetchSink {
   readonly #pending: PendingFetches;
   readonly #counters = emptyCounters();
   /**
-   * Per-key records (see RECORD_WORDS) as numbers. The last size seen is
-   * the size of a prefetched object. A key not yet requested has NaN
-   * there until a prefetch sets it to the mean size seen so far.
+   * Last size seen per key, the size of a prefetched object. A key not yet
+   * requested has NaN there until a prefetch sets it to the mean size seen
+   * so far.
    */
-  readonly #words: Float64Array;
-  /** The same records as bytes, for the flags. */
+  readonly #sizes: Float64Array;
+  /** PREFETCHED_UNUSED and SIZE_ESTIMATED bits per key. */
   readonly #flags: Uint8Array;
   /**
-   * Keys whose PREFETCHED_UNUSED_BYTE is 1. While it is 0 an eviction skips
-   * the victim's record, a cache miss on a key unused for a long time.
+   * Keys with PREFETCHED_UNUSED set. While it is 0 an eviction skips the
+   * victim's flags, a cache miss on a key unused for a long time.
    */
   #prefetchedUnusedCount = 0;
-  /** Counting filter of keys with a fetch in flight (or queued). */
-  readonly #inFlightFilter = new Uint32Array(FILTER_SIZE);
-  /** Counting filter of keys whose SIZE_ESTIMATED_BYTE is 1. */
+  readonly #inFlight = new InFlightFetches();
+  /** Counting filter of keys with SIZE_ESTIMATED set. */
   readonly #estimatedFilter = new Uint32Array(FILTER_SIZE);
   #seenBytes = 0;
   #seenRequests = 0;
@@ -136,8 +125,8 @@ export class ReplayEngine implements PrefetchSink {
   readonly #isDenseUnbounded: boolean;
   /**
    * The store when it is dense. A resident key's size there always equals
-   * the last size in its record, so a hit learns its previous size from
-   * the store and the request only writes its record.
+   * its last size seen, so a hit learns its previous size from the store
+   * and the request only writes the key's last size.
    */
   readonly #denseStore: DenseLruStore | undefined;
   /**
@@ -179,17 +168,12 @@ export class ReplayEngine implements PrefetchSink {
       !this.#isMeasuringEveryCall &&
       (options.backendConcurrency ?? Infinity) === Infinity;
     const keySpace = distinctKeys(trace);
-    // Records filled with non-zero values take resident memory at once
-    // (32 MB at a million keys), so the no-prefetch loop over a dense
-    // store, which never reads them, gets none.
+    // Sizes filled with NaN take resident memory at once (8 MB at a
+    // million keys), so the no-prefetch loop over a dense store, which
+    // never reads them, gets none.
     const recordKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
-    const records = new ArrayBuffer(recordKeySpace * RECORD_BYTES);
-    this.#words = new Float64Array(records);
-    this.#flags = new Uint8Array(records);
-    for (let word = 0; word < this.#words.length; word += RECORD_WORDS) {
-      this.#words[word + SIZE_WORD] = NaN;
-      this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
-    }
+    this.#sizes = new Float64Array(recordKeySpace).fill(NaN);
+    this.#flags = new Uint8Array(recordKeySpace);
     const scoredCount = Math.max(0, trace.length - options.scoredStart);
     this.#waits = this.#isWithoutPrefetching ? new WaitRecorder(0, 0) : new WaitRecorder(keySpace, scoredCount);
   }
@@ -308,9 +292,8 @@ export class ReplayEngine implements PrefetchSink {
   #replayDenseUnbounded(store: DenseLruStore, outcomes: Uint8Array, issuedPerRequest: Uint32Array): void {
     const { keyIds, sizes, times, length } = this.#trace;
     const scoredStart = Math.min(this.#options.scoredStart, length);
-    const words = this.#words;
-    const flags = this.#flags;
-    const inFlightFilter = this.#inFlightFilter;
+    const lastSizes = this.#sizes;
+    const inFlight = this.#inFlight;
     const estimatedFilter = this.#estimatedFilter;
     const completions = this.#completions;
     const latency = this.#latency;
@@ -348,8 +331,7 @@ export class ReplayEngine implements PrefetchSink {
         if (this.#prediction !== -1) this.#checkPrediction(keyId);
         const wasEstimated = estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
         const previousSize = store.sizeOf(keyId);
-        const word = keyId * RECORD_WORDS;
-        words[word + SIZE_WORD] = sizeBytes;
+        lastSizes[keyId] = sizeBytes;
         seenBytes += sizeBytes;
         if (isScored) requestedBytes += sizeBytes;
         let outcome: OutcomeCode = Outcome.Hit;
@@ -360,9 +342,9 @@ export class ReplayEngine implements PrefetchSink {
             hits++;
             hitBytes += sizeBytes;
           }
-        } else if (inFlightFilter[keyId & FILTER_MASK] !== 0 && words[word + UNTIL_WORD] !== NOT_IN_FLIGHT) {
+        } else if (inFlight.mayHave(keyId) && inFlight.untilOf(keyId) !== NOT_IN_FLIGHT) {
           outcome = Outcome.DelayedHit;
-          this.#onDelayedHit(keyId, words[word + UNTIL_WORD]);
+          this.#onDelayedHit(keyId, inFlight.untilOf(keyId));
         } else {
           outcome = Outcome.Miss;
           if (isScored) {
@@ -372,11 +354,9 @@ export class ReplayEngine implements PrefetchSink {
           if (isInstant) {
             this.#landDemand(keyId, sizeBytes);
           } else {
-            flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = 0;
             this.#pending.tryAcquire();
             const completion = clock + latency.next(i);
-            inFlightFilter[keyId & FILTER_MASK]++;
-            words[word + UNTIL_WORD] = completion;
+            inFlight.start(keyId, completion, false);
             completions.push(completion, keyId, false);
             if (isScored) waits.record(completion - clock);
           }
@@ -482,8 +462,9 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   /**
-   * Reads the records of the keys of requests [from, to), so that their
-   * cache misses overlap here rather than stall one request each later.
+   * Reads the slot entries and last sizes of the keys of requests
+   * [from, to), so that their cache misses overlap here rather than stall
+   * one request each later.
    * Returns a sum of what it read, which the caller keeps so that the
    * compiler cannot drop the reads. The sum takes no branch on a value
    * read: a branch mispredicted on a load that misses waits for that load,
@@ -491,11 +472,11 @@ export class ReplayEngine implements PrefetchSink {
    * replay about 8% faster than branching on residency did.
    */
   #touchRecords(store: DenseLruStore, keyIds: Uint32Array, from: number, to: number): number {
-    const flags = this.#flags;
+    const sizes = this.#sizes;
     let sum = 0;
     for (let i = from; i < to; i++) {
       const keyId = keyIds[i];
-      sum = (sum + store.preload(keyId) + flags[keyId * RECORD_BYTES]) | 0;
+      sum = (sum + store.preload(keyId) + (sizes[keyId] | 0)) | 0;
     }
     return sum;
   }
@@ -521,7 +502,7 @@ export class ReplayEngine implements PrefetchSink {
     const trace = this.#trace;
     const { keyIds, sizes, times } = trace;
     const scoredStart = this.#options.scoredStart;
-    const words = this.#words;
+    const lastSizes = this.#sizes;
     const counters = this.#counters;
     let clock = this.#clock;
     let seenBytes = 0;
@@ -536,8 +517,8 @@ export class ReplayEngine implements PrefetchSink {
       const isScored = i >= scoredStart;
       this.#isScored = isScored;
       if (times[i] > clock) clock = times[i];
-      const previousSize = words[keyId * RECORD_WORDS + SIZE_WORD];
-      words[keyId * RECORD_WORDS + SIZE_WORD] = sizeBytes;
+      const previousSize = lastSizes[keyId];
+      lastSizes[keyId] = sizeBytes;
       seenBytes += sizeBytes;
       if (isScored) requestedBytes += sizeBytes;
       if (store.get(keyId, i)) {
@@ -578,7 +559,6 @@ export class ReplayEngine implements PrefetchSink {
     if (trace.times[i] > this.#clock) this.#clock = trace.times[i];
     if (this.#completions.peekTime() <= this.#clock) this.#completeUntil(this.#clock);
     if (this.#prediction !== -1) this.#checkPrediction(keyId);
-    const word = keyId * RECORD_WORDS;
     const wasEstimated = this.#estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
     const denseStore = this.#denseStore;
     let isHit: boolean;
@@ -587,10 +567,10 @@ export class ReplayEngine implements PrefetchSink {
       previousSize = denseStore.sizeOf(keyId);
       isHit = previousSize >= 0;
     } else {
-      previousSize = this.#words[word + SIZE_WORD];
+      previousSize = this.#sizes[keyId];
       isHit = this.#store.get(keyId, i);
     }
-    this.#words[word + SIZE_WORD] = sizeBytes;
+    this.#sizes[keyId] = sizeBytes;
     this.#seenBytes += sizeBytes;
     this.#seenRequests++;
     const counters = this.#counters;
@@ -603,7 +583,7 @@ export class ReplayEngine implements PrefetchSink {
       this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
       return Outcome.Hit;
     }
-    const until = this.#untilOf(keyId);
+    const until = this.#inFlight.untilOf(keyId);
     if (until !== NOT_IN_FLIGHT) {
       this.#onDelayedHit(keyId, until);
       return Outcome.DelayedHit;
@@ -622,31 +602,26 @@ export class ReplayEngine implements PrefetchSink {
 
   /** Clears a key's size-estimated flag; returns whether it was set. */
   #clearEstimated(keyId: number): boolean {
-    const flag = keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE;
-    if (this.#flags[flag] === 0) return false;
-    this.#flags[flag] = 0;
+    if ((this.#flags[keyId] & SIZE_ESTIMATED) === 0) return false;
+    this.#flags[keyId] &= ~SIZE_ESTIMATED;
     this.#estimatedFilter[keyId & FILTER_MASK]--;
     return true;
   }
 
-  /** Completion time of a key's fetch in flight, or NOT_IN_FLIGHT. */
-  #untilOf(keyId: number): number {
-    if (this.#inFlightFilter[keyId & FILTER_MASK] === 0) return NOT_IN_FLIGHT;
-    return this.#words[keyId * RECORD_WORDS + UNTIL_WORD];
-  }
-
-  /** Marks a key not in flight as in flight until `until`. */
-  #startFlight(keyId: number, until: number): void {
-    this.#inFlightFilter[keyId & FILTER_MASK]++;
-    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = until;
+  /**
+   * Clears a key's PREFETCHED_UNUSED bit; returns whether it was set. Reads
+   * the key's flags only while some prefetched key is unused.
+   */
+  #clearPrefetchedUnused(keyId: number): boolean {
+    if (this.#prefetchedUnusedCount === 0 || (this.#flags[keyId] & PREFETCHED_UNUSED) === 0) return false;
+    this.#flags[keyId] &= ~PREFETCHED_UNUSED;
+    this.#prefetchedUnusedCount--;
+    return true;
   }
 
   #onHit(keyId: number, sizeBytes: number, previousSize: number, wasEstimated: boolean): void {
     const counters = this.#counters;
-    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
-    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
-      this.#flags[flag] = 0;
-      this.#prefetchedUnusedCount--;
+    if (this.#clearPrefetchedUnused(keyId)) {
       if (this.#isScored) counters.usefulPrefetches++;
     }
     if (this.#isScored) {
@@ -676,9 +651,7 @@ export class ReplayEngine implements PrefetchSink {
 
   #onDelayedHit(keyId: number, until: number): void {
     const counters = this.#counters;
-    const flag = keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE;
-    if (this.#flags[flag] === 1) {
-      this.#flags[flag] = 0;
+    if (this.#inFlight.claim(keyId)) {
       if (this.#isScored) {
         counters.usefulPrefetches++;
         counters.latePrefetches++;
@@ -742,7 +715,7 @@ export class ReplayEngine implements PrefetchSink {
         this.#prediction = keyId;
         counters.predictions++;
       }
-      if (this.#store.has(keyId) || this.#untilOf(keyId) !== NOT_IN_FLIGHT) {
+      if (this.#store.has(keyId) || this.#inFlight.untilOf(keyId) !== NOT_IN_FLIGHT) {
         counters.redundantPrefetches++;
         this.#pushed[p] = -1;
         continue;
@@ -751,7 +724,7 @@ export class ReplayEngine implements PrefetchSink {
       issued++;
       if (this.#isInstant) {
         // Marked in flight until the loop below lands it, as the queue would.
-        this.#startFlight(keyId, this.#clock);
+        this.#inFlight.start(keyId, this.#clock, true);
         this.#countFetch(keyId);
       } else {
         this.#countFetch(keyId);
@@ -760,7 +733,8 @@ export class ReplayEngine implements PrefetchSink {
     }
     if (this.#isInstant) {
       for (let p = first; p < end; p++) {
-        if (this.#pushed[p] !== -1) this.#land(this.#pushed[p], true);
+        const keyId = this.#pushed[p];
+        if (keyId !== -1) this.#land(keyId, this.#inFlight.finish(keyId));
       }
     }
     return issued;
@@ -768,7 +742,7 @@ export class ReplayEngine implements PrefetchSink {
 
   /**
    * Counts a demand fetch, whose size is that of its request, without
-   * reading the key's record back.
+   * reading the key's size back.
    */
   #countDemandFetch(sizeBytes: number): void {
     if (this.#isScored) {
@@ -779,15 +753,14 @@ export class ReplayEngine implements PrefetchSink {
 
   /** Counts a prefetch; a key never requested gets an estimated size. */
   #countFetch(keyId: number): void {
-    const word = keyId * RECORD_WORDS + SIZE_WORD;
-    if (Number.isNaN(this.#words[word])) {
-      this.#words[word] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
-      this.#flags[keyId * RECORD_BYTES + SIZE_ESTIMATED_BYTE] = 1;
+    if (Number.isNaN(this.#sizes[keyId])) {
+      this.#sizes[keyId] = Math.round(this.#seenBytes / Math.max(1, this.#seenRequests)) || 1;
+      this.#flags[keyId] |= SIZE_ESTIMATED;
       this.#estimatedFilter[keyId & FILTER_MASK]++;
     }
     if (this.#isScored) {
       this.#counters.fetches++;
-      this.#counters.fetchedBytes += this.#words[word];
+      this.#counters.fetchedBytes += this.#sizes[keyId];
     }
   }
 
@@ -797,14 +770,13 @@ export class ReplayEngine implements PrefetchSink {
    */
   #startFetch(keyId: number, start: number, isPrefetch: boolean): number {
     const latency = this.#latency.next(this.#requestIndex);
-    this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] = isPrefetch ? 1 : 0;
     if (!this.#pending.tryAcquire()) {
-      this.#startFlight(keyId, Infinity);
+      this.#inFlight.start(keyId, Infinity, isPrefetch);
       this.#pending.enqueue(keyId, latency, isPrefetch);
       return Infinity;
     }
     const completion = start + latency;
-    this.#startFlight(keyId, completion);
+    this.#inFlight.start(keyId, completion, isPrefetch);
     this.#completions.push(completion, keyId, isPrefetch);
     return completion;
   }
@@ -816,7 +788,7 @@ export class ReplayEngine implements PrefetchSink {
     for (let completion = queue.peekTime(); completion <= time; completion = queue.peekTime()) {
       const keyId = queue.peekKeyId();
       queue.pop();
-      this.#land(keyId, this.#flags[keyId * RECORD_BYTES + IN_FLIGHT_PREFETCH_BYTE] === 1);
+      this.#land(keyId, this.#inFlight.finish(keyId));
       this.#pending.release();
       this.#startQueued(completion);
     }
@@ -844,30 +816,28 @@ export class ReplayEngine implements PrefetchSink {
     const completion = now + this.#pending.peekLatency();
     const isPrefetch = this.#pending.peekIsPrefetch();
     this.#pending.dequeue();
-    this.#words[keyId * RECORD_WORDS + UNTIL_WORD] = completion;
+    this.#inFlight.setUntil(keyId, completion);
     this.#completions.push(completion, keyId, isPrefetch);
     this.#waits.resolve(keyId, completion);
   }
 
   /**
-   * A completed fetch enters the cache. A prefetch that a request already
-   * claimed while in flight enters as an ordinary demand-fetched object.
+   * A completed fetch, already removed from the fetches in flight, enters
+   * the cache. A prefetch that a request claimed while in flight enters as
+   * an ordinary demand-fetched object.
    */
   #land(keyId: number, isUnclaimedPrefetch: boolean): void {
-    const word = keyId * RECORD_WORDS;
-    const flag = keyId * RECORD_BYTES;
-    // A demand miss at zero latency lands without having been in flight.
-    if (this.#words[word + UNTIL_WORD] !== NOT_IN_FLIGHT) this.#inFlightFilter[keyId & FILTER_MASK]--;
-    this.#words[word + UNTIL_WORD] = NOT_IN_FLIGHT;
-    this.#flags[flag + IN_FLIGHT_PREFETCH_BYTE] = 0;
     this.#isInsertingPrefetch = isUnclaimedPrefetch;
-    const isAdmitted = this.#store.set(keyId, this.#words[word + SIZE_WORD]);
+    const isAdmitted = this.#store.set(keyId, this.#sizes[keyId]);
     this.#isInsertingPrefetch = false;
     this.#noteOccupancy();
     if (isAdmitted) {
-      const isUnused = isUnclaimedPrefetch ? 1 : 0;
-      this.#prefetchedUnusedCount += isUnused - this.#flags[flag + PREFETCHED_UNUSED_BYTE];
-      this.#flags[flag + PREFETCHED_UNUSED_BYTE] = isUnused;
+      if (!isUnclaimedPrefetch) {
+        this.#clearPrefetchedUnused(keyId);
+      } else if ((this.#flags[keyId] & PREFETCHED_UNUSED) === 0) {
+        this.#flags[keyId] |= PREFETCHED_UNUSED;
+        this.#prefetchedUnusedCount++;
+      }
       return;
     }
     if (!this.#isScored) return;
@@ -875,23 +845,20 @@ export class ReplayEngine implements PrefetchSink {
     // An unclaimed prefetch that cannot be admitted is wasted at once.
     if (isUnclaimedPrefetch) {
       this.#counters.wastedPrefetches++;
-      this.#counters.wastedPrefetchBytes += this.#words[word + SIZE_WORD];
+      this.#counters.wastedPrefetchBytes += this.#sizes[keyId];
     }
   }
 
   /**
    * Lands a demand miss at zero latency as `#land` would. Such a miss was
    * never in flight and has the size of its request, so it reads the key's
-   * record only while some prefetch is unused.
+   * flags only while some prefetch is unused.
    */
   #landDemand(keyId: number, sizeBytes: number): void {
     const isAdmitted = this.#store.set(keyId, sizeBytes);
     this.#noteOccupancy();
     if (isAdmitted) {
-      if (this.#prefetchedUnusedCount === 0) return;
-      const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
-      this.#prefetchedUnusedCount -= this.#flags[flag];
-      this.#flags[flag] = 0;
+      this.#clearPrefetchedUnused(keyId);
       return;
     }
     if (this.#isScored) this.#counters.notAdmitted++;
@@ -913,10 +880,7 @@ export class ReplayEngine implements PrefetchSink {
     const counters = this.#counters;
     const isScored = this.#isScored;
     if (isScored) counters.evictions++;
-    const flag = keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE;
-    if (this.#prefetchedUnusedCount > 0 && this.#flags[flag] === 1) {
-      this.#flags[flag] = 0;
-      this.#prefetchedUnusedCount--;
+    if (this.#clearPrefetchedUnused(keyId)) {
       if (isScored) {
         counters.wastedPrefetches++;
         counters.wastedPrefetchBytes += sizeBytes;
@@ -928,13 +892,12 @@ export class ReplayEngine implements PrefetchSink {
   }
 
   #countLeftovers(): void {
-    const flags = this.#flags;
-    for (const keyId of this.#store.residentKeys()) {
-      if (flags[keyId * RECORD_BYTES + PREFETCHED_UNUSED_BYTE] === 1) this.#counters.unusedAtEnd++;
+    if (this.#prefetchedUnusedCount > 0) {
+      for (const keyId of this.#store.residentKeys()) {
+        if ((this.#flags[keyId] & PREFETCHED_UNUSED) !== 0) this.#counters.unusedAtEnd++;
+      }
     }
-    for (let flag = IN_FLIGHT_PREFETCH_BYTE; flag < flags.length; flag += RECORD_BYTES) {
-      if (flags[flag] === 1) this.#counters.inFlightAtEnd++;
-    }
+    this.#counters.inFlightAtEnd += this.#inFlight.unclaimedPrefetches();
     this.#counters.finalOccupancy = this.#store.occupancy;
   }
 }
