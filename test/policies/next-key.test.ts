@@ -74,11 +74,11 @@ describe('next-key successor slots', () => {
   });
 
   it('predicts as the exact table while no key overflows its slots', () => {
-    // Six keys, so no key has more than five distinct successors.
+    // Six keys, so no key has more than six distinct successors, itself included.
     const keys = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 300 });
     fc.assert(
       fc.property(keys, settings, (trace, { minCount, confidence }) => {
-        const params = { 'min-count': minCount, confidence, 'successor-slots': 5 };
+        const params = { 'min-count': minCount, confidence, 'successor-slots': 6 };
         expect(pushesAfterEach(trace, params)).toEqual(exactPushes(trace, minCount, confidence));
       }),
       { numRuns: 150, seed: 13 },
