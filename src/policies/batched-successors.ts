@@ -15,7 +15,7 @@ const PENDING = 2;
  * per request, that miss stalls the request. A batch first reads the
  * records of all its pairs in one tight loop, so that the misses overlap,
  * and then counts. A request for a key without a prediction reads only
- * the key's one-byte flag.
+ * the key's two state bits.
  *
  * Results equal those of counting each pair at once: before a key's
  * prediction is read, the batch is counted if one of its pairs changes
@@ -28,10 +28,14 @@ export class BatchedSuccessors {
   readonly #minCount: number;
   readonly #confidence: number;
   /**
-   * PREDICTABLE and PENDING bits per key, in one array so that a request
-   * reads one byte where two arrays would cost two cache misses.
+   * PREDICTABLE and PENDING bits per key, 16 keys to a word: key k's bits
+   * are bits 2(k mod 16) and up of word k / 16. At a million keys that is
+   * 256 KB, against 1 MB for a byte per key, which was the whole
+   * second-level cache of a core on the machine measured. Replays of a
+   * 10M-request Zipf trace with a million keys took about 5% less time in
+   * alternating runs.
    */
-  readonly #state: Uint8Array;
+  readonly #state: Uint32Array;
   readonly #previous = new Int32Array(BATCH);
   readonly #next = new Int32Array(BATCH);
   #count = 0;
@@ -47,7 +51,7 @@ export class BatchedSuccessors {
     this.table = new SuccessorTable(keySpace, slotsPerKey);
     this.#minCount = minCount;
     this.#confidence = confidence;
-    this.#state = new Uint8Array(keySpace);
+    this.#state = new Uint32Array(Math.ceil(keySpace / 16));
   }
 
   /** Counts a request for `next` right after one for `previous`. */
@@ -55,14 +59,15 @@ export class BatchedSuccessors {
     const slot = this.#count++;
     this.#previous[slot] = previous;
     this.#next[slot] = next;
-    this.#state[previous] |= PENDING;
+    this.#state[previous >>> 4] |= PENDING << ((previous & 15) << 1);
     if (this.#count === BATCH) this.#countBatch();
   }
 
   /** Best successor of `keyId` when it passes the thresholds, or -1. */
   prediction(keyId: number): number {
-    if ((this.#state[keyId] & PENDING) !== 0) this.#countBatch();
-    if ((this.#state[keyId] & PREDICTABLE) === 0) return -1;
+    const shift = (keyId & 15) << 1;
+    if (((this.#state[keyId >>> 4] >>> shift) & PENDING) !== 0) this.#countBatch();
+    if (((this.#state[keyId >>> 4] >>> shift) & PREDICTABLE) === 0) return -1;
     return this.table.bestSuccessor(keyId);
   }
 
@@ -82,7 +87,9 @@ export class BatchedSuccessors {
       table.add(previous, this.#next[i]);
       const best = table.bestCount(previous);
       const isPredictable = best >= this.#minCount && best / table.total(previous) >= this.#confidence;
-      this.#state[previous] = isPredictable ? PREDICTABLE : 0;
+      const shift = (previous & 15) << 1;
+      const word = this.#state[previous >>> 4] & ~(3 << shift);
+      this.#state[previous >>> 4] = word | ((isPredictable ? PREDICTABLE : 0) << shift);
     }
     this.#count = 0;
   }
