@@ -5,18 +5,13 @@
  * them.
  */
 import { parentPort } from 'node:worker_threads';
-import { SimulatorError } from '../errors.js';
 import { summariseRun } from '../eval/run-summary.js';
 import { metricsWindowBounds } from '../eval/window-bounds.js';
 import { simulate, type PolicyRun } from '../simulate.js';
 import { withKeyTable } from '../trace/key-table.js';
 import type { Trace } from '../trace/trace.js';
-import type {
-  JobMessage,
-  TraceMessage,
-  WorkerFailure,
-  WorkerMessage,
-} from './messages.js';
+import { failureOf } from './failure.js';
+import type { JobMessage, TraceMessage, WorkerMessage } from './messages.js';
 
 const port = parentPort!;
 let trace: Trace | undefined;
@@ -71,16 +66,3 @@ port.on('message', async (message: TraceMessage | JobMessage) => {
     post({ type: 'failed', index, failure: failureOf(error) });
   }
 });
-
-function failureOf(error: unknown): WorkerFailure {
-  if (error instanceof SimulatorError) {
-    return {
-      name: error.name,
-      message: error.message,
-      code: error.code,
-      exitCode: error.exitCode,
-    };
-  }
-  const plain = error instanceof Error ? error : new Error(String(error));
-  return { name: plain.name, message: plain.message, stack: plain.stack };
-}

@@ -1,4 +1,3 @@
-import { SimulatorError } from '../errors.js';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import { readTrace } from '../trace/read.js';
@@ -6,7 +5,8 @@ import { copyInto, type ColumnType } from '../trace/columns.js';
 import { fieldsOf, keyTableFor } from '../trace/key-table.js';
 import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
 import type { RunSummary } from '../eval/run-summary.js';
-import type { JobMessage, JobOptions, SharedTrace, TraceMessage, WorkerFailure, WorkerMessage } from './messages.js';
+import { errorOf } from './failure.js';
+import type { JobMessage, JobOptions, SharedTrace, TraceMessage, WorkerMessage } from './messages.js';
 import { ReplayWorkerPool, type ReplayWorker } from './worker-pool.js';
 
 /**
@@ -227,14 +227,4 @@ export function sharedTrace(trace: Trace): SharedTrace {
 function inSharedMemory<T extends TimeColumn | SizeColumn | Uint32Array>(column: T): T {
   if (column.buffer instanceof SharedArrayBuffer) return column;
   return copyInto(column, column.constructor as ColumnType<T>);
-}
-
-function errorOf(failure: WorkerFailure): Error {
-  if (failure.code !== undefined) {
-    return new SimulatorError(failure.code, failure.message, failure.exitCode);
-  }
-  const error = new Error(failure.message);
-  error.name = failure.name;
-  if (failure.stack !== undefined) error.stack = failure.stack;
-  return error;
 }
