@@ -1,12 +1,11 @@
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import { readTrace } from '../trace/read.js';
-import { copyInto, type ColumnType } from '../trace/columns.js';
-import { fieldsOf, keyTableFor } from '../trace/key-table.js';
-import type { SizeColumn, TimeColumn, Trace } from '../trace/trace.js';
+import type { Trace } from '../trace/trace.js';
 import type { RunSummary } from '../eval/run-summary.js';
 import { errorOf } from './failure.js';
-import type { JobMessage, JobOptions, SharedTrace, TraceMessage, WorkerMessage } from './messages.js';
+import type { JobMessage, JobOptions, TraceMessage, WorkerMessage } from './messages.js';
+import { sharedTrace } from './shared-trace.js';
 import { ReplayWorkerPool, type ReplayWorker } from './worker-pool.js';
 
 /**
@@ -204,27 +203,4 @@ function drain(
     next();
   });
   return Promise.race([drained, stopped]);
-}
-
-/**
- * Returns the trace's columns and key table in shared memory, for every
- * worker. Readers and the trace cache allocate them there already, so
- * usually nothing is copied; columns of other traces are copied once.
- */
-export function sharedTrace(trace: Trace): SharedTrace {
-  return {
-    fields: {
-      ...fieldsOf(trace),
-      times: inSharedMemory(trace.times),
-      keyIds: inSharedMemory(trace.keyIds),
-      sizes: inSharedMemory(trace.sizes),
-      ops: inSharedMemory(trace.ops),
-    },
-    keyTable: keyTableFor(trace),
-  };
-}
-
-function inSharedMemory<T extends TimeColumn | SizeColumn | Uint32Array>(column: T): T {
-  if (column.buffer instanceof SharedArrayBuffer) return column;
-  return copyInto(column, column.constructor as ColumnType<T>);
 }

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { summariseRun } from '../../src/eval/run-summary.js';
-import {
-  replayWorkersNeeded,
-  sharedTrace,
-  simulateInWorkers,
-  type WorkerExtras,
-} from '../../src/parallel/simulate-in-workers.js';
+import { sharedTrace } from '../../src/parallel/shared-trace.js';
+import { replayWorkersNeeded, simulateInWorkers, type WorkerExtras } from '../../src/parallel/simulate-in-workers.js';
 import { ReplayWorkerPool } from '../../src/parallel/worker-pool.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
