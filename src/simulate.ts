@@ -6,7 +6,17 @@ import type { Policy, PolicyReport } from './policies/policy.js';
 import type { PolicyEntry, RunSettings } from './policies/registry-types.js';
 import { precomputePredictions } from './sim/batch.js';
 import type { Capacity } from './sim/cache.js';
-import { ReplayEngine, type LruStoreKind } from './sim/engine.js';
+import {
+  AHEAD_REQUESTS,
+  callsPolicyAhead,
+  ReplayEngine,
+  timingSampleCount,
+  timingSampleEvery,
+  type LruStoreKind,
+  type ReplayOptions,
+  type ReplayResult,
+} from './sim/engine.js';
+import { PolicyThread } from './parallel/policy-thread.js';
 import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
 import { readTrace, type ReadTraceOptions } from './trace/read.js';
@@ -42,6 +52,12 @@ export interface SimulateOptions {
    */
   lruStore?: LruStoreKind;
   settings?: Partial<RunSettings>;
+  /**
+   * Calls a policy that ignores outcomes on a second thread, beside the
+   * replay, where the replay can take its pushes (see `PolicyThread`).
+   * Only for policies given by id or module path. Default false.
+   */
+  policyThread?: boolean;
   /** Status lines (training progress, phases); quiet by default. */
   log?: (message: string) => void;
 }
@@ -115,9 +131,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const entries = await resolvePolicies(options.policies);
   checkParamsHaveOwner(paramsByPolicy, entries);
   const runs: PolicyRun[] = [];
-  for (const entry of entries) {
+  for (const [index, entry] of entries.entries()) {
     const params = resolveParams(entry.id, entry.params, paramsByPolicy.get(entry.id));
     const label = policyLabel(entry.id, entry.params, params);
+    const spec = options.policies[index];
     // A policy that can fork is prepared once and forked per capacity.
     let prepared: IsolatedPolicy | undefined;
     for (const capacity of options.capacities) {
@@ -128,7 +145,36 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         trainEnd,
         entry.isBound === true,
       );
+      const replayOptions = replayOptionsOf(trace, entry, capacity, trainEnd, options);
+      const isThreaded =
+        options.policyThread === true &&
+        typeof spec === 'string' &&
+        entry.isBound !== true &&
+        policy.batch === undefined &&
+        callsPolicyAhead(policy, replayOptions);
       try {
+        if (isThreaded) {
+          log(`${label}: replaying, the policy on a second thread`);
+          const thread = PolicyThread.start({
+            trace,
+            trainEnd,
+            policy: spec,
+            params,
+            label,
+            settings,
+            sampleEvery: timingSampleEvery(trace.length - trainEnd, replayOptions),
+            maxSamples: timingSampleCount(trace.length - trainEnd, replayOptions),
+            runLength: AHEAD_REQUESTS,
+          });
+          try {
+            await thread.ready();
+            const result = new ReplayEngine(trace, policy, { ...replayOptions, aheadPushes: thread }).run();
+            runs.push(runOf(policy, entry, capacity, result, await thread.report()));
+          } finally {
+            await thread.terminate();
+          }
+          continue;
+        }
         if (prepared === undefined) {
           log(`${label}: preparing`);
           await policy.runPrepare({ seed: settings.seed, log });
@@ -139,7 +185,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
           await precomputePredictions(trace, policy.batch, trainEnd);
         }
         log(`${label}: replaying`);
-        runs.push(replay(trace, policy, entry, capacity, trainEnd, options));
+        const result = new ReplayEngine(trace, policy, replayOptions).run();
+        runs.push(runOf(policy, entry, capacity, result, policy.report?.() ?? {}));
       } catch (error) {
         prepared?.dispose();
         throw error;
@@ -159,15 +206,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   };
 }
 
-function replay(
+function replayOptionsOf(
   trace: Trace,
-  policy: Policy,
   entry: PolicyEntry,
   capacity: Capacity,
   trainEnd: number,
   options: SimulateOptions,
-): PolicyRun {
-  const engine = new ReplayEngine(trace, policy, {
+): ReplayOptions {
+  return {
     capacity,
     eviction: entry.eviction,
     lruStore: options.lruStore,
@@ -177,8 +223,16 @@ function replay(
     predictionLatency: options.predictionLatency,
     msToTraceUnit: millisecondsToTraceUnit(1, trace.timeUnit),
     backendConcurrency: options.backendConcurrency,
-  });
-  const result = engine.run();
+  };
+}
+
+function runOf(
+  policy: Policy,
+  entry: PolicyEntry,
+  capacity: Capacity,
+  result: ReplayResult,
+  policyReport: PolicyReport,
+): PolicyRun {
   return {
     policyId: entry.id,
     label: policy.label,
@@ -189,7 +243,7 @@ function replay(
     issuedPrefetchesPerRequest: result.issuedPrefetchesPerRequest,
     waitLatencies: result.waitLatencies,
     onRequestMs: result.onRequestMs,
-    policyReport: policy.report?.() ?? {},
+    policyReport,
     replayMs: result.replayMs,
   };
 }

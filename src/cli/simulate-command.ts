@@ -51,10 +51,13 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const capacitySpecs = splitList(args.cacheSize, '--cache-size').map(parseCapacity);
   checkConcurrency(args.backendConcurrency);
   const evalOptions = evaluationOptions(args, policies);
-  const workers = workerCount(args.workers, policies.length * capacitySpecs.length);
+  const jobs = policies.length * capacitySpecs.length;
+  const workers = workerCount(args.workers, jobs);
+  // One replay leaves the other cores idle, so its policy may take one.
+  const policyThread = jobs === 1 && (args.workers ?? availableParallelism()) >= 2;
   const progress = progressLog(io, args.progress);
 
-  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, workers, progress, evalOptions.windows);
+  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread }, progress, evalOptions.windows);
   const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
     command,
     traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
@@ -76,7 +79,7 @@ async function loadAndReplay(
   io: CliIo,
   policies: string[],
   capacitySpecs: CapacitySpec[],
-  workers: number,
+  { workers, policyThread }: { workers: number; policyThread: boolean },
   progress: ReturnType<typeof progressLog>,
   metricsWindows: number,
 ): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined }> {
@@ -101,6 +104,7 @@ async function loadAndReplay(
           : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
       backendConcurrency: args.backendConcurrency,
       settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
+      policyThread,
       log: progress.log,
     }, workers, {
       metricsWindows,

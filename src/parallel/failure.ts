@@ -1,7 +1,7 @@
 import { SimulatorError } from '../errors.js';
 import type { WorkerFailure } from './messages.js';
 
-/** An error thrown in a worker thread, as plain data to send back. */
+/** Converts an error thrown in a worker thread to plain data to send back. */
 export function failureOf(error: unknown): WorkerFailure {
   if (error instanceof SimulatorError) {
     return {

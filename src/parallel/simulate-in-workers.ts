@@ -94,8 +94,10 @@ export async function simulateInWorkers(
   // the module declares, so each job's parameters are picked by that id.
   const entries = await resolvePolicies(policyIds);
   const idOf = new Map(policyIds.map((policy, i) => [policy, entries[i].id]));
+  // Replays in workers keep the cores busy, so no policy takes a thread.
   const jobOptions: JobOptions[] = jobs.map(({ policyId, capacity }) => ({
     ...withoutTraceAndLog(options),
+    policyThread: false,
     policies: [policyId],
     params: (options.params ?? []).filter((p) => p.startsWith(`${idOf.get(policyId)}.`)),
     capacities: [capacity],

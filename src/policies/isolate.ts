@@ -50,6 +50,26 @@ function keyIdMapFor(trace: Trace, trainEnd: number): KeyIdMap {
   return map;
 }
 
+/**
+ * Returns the id translation of a trace and training length as two arrays
+ * to send to another thread, which passes them to `adoptKeyIds` there
+ * rather than sorting the key texts again.
+ */
+export function keyIdArrays(trace: Trace, trainEnd: number): { toPolicy: Uint32Array; toEngine: Uint32Array } {
+  const { toPolicy, toEngine } = keyIdMapFor(trace, trainEnd);
+  return { toPolicy, toEngine };
+}
+
+/** Makes `keyIdArrays` of another thread this thread's translation of `trace`. */
+export function adoptKeyIds(trace: Trace, trainEnd: number, toPolicy: Uint32Array, toEngine: Uint32Array): void {
+  let byTrainEnd = keyIdMaps.get(trace);
+  if (byTrainEnd === undefined) {
+    byTrainEnd = new Map();
+    keyIdMaps.set(trace, byTrainEnd);
+  }
+  byTrainEnd.set(trainEnd, { toPolicy, toEngine, dictionary: dictionaryOf(trace, toPolicy, toEngine) });
+}
+
 function buildKeyIdMap(trace: Trace, trainEnd: number): KeyIdMap {
   const keys = trace.keys;
   const trainingKeys = prefixKeyCount(trace.keyIds.subarray(0, trainEnd));
@@ -59,28 +79,30 @@ function buildKeyIdMap(trace: Trace, trainEnd: number): KeyIdMap {
   // Code-unit order: cheap, and independent of locale and of the trace.
   sortIdsByText(toEngine.subarray(trainingKeys), keys);
   for (let id = 0; id < keys.length; id++) toPolicy[toEngine[id]] = id;
-  return { toPolicy, toEngine, dictionary: dictionaryOf(keys, toPolicy, toEngine) };
+  return { toPolicy, toEngine, dictionary: dictionaryOf(trace, toPolicy, toEngine) };
 }
 
-function dictionaryOf(
-  keys: readonly string[],
-  toPolicy: Uint32Array,
-  toEngine: Uint32Array,
-): KeyDictionary {
+/**
+ * Builds the dictionary over the trace's keys. It reads `trace.keys` only
+ * when a lookup needs it, because a trace sent to another thread decodes
+ * its key texts on that first read.
+ */
+function dictionaryOf(trace: Trace, toPolicy: Uint32Array, toEngine: Uint32Array): KeyDictionary {
   // Built on the first lookup: most policies never call idOf.
   let engineIdOf: Map<string, number> | undefined;
+  const size = toEngine.length;
   return {
-    size: keys.length,
+    size,
     textOf(keyId: number): string {
-      if (!isKeyId(keyId, keys.length)) {
+      if (!isKeyId(keyId, size)) {
         throw new RangeError(
-          `key id ${keyId} is out of range; ids run from 0 to ${keys.length - 1}`,
+          `key id ${keyId} is out of range; ids run from 0 to ${size - 1}`,
         );
       }
-      return keys[toEngine[keyId]];
+      return trace.keys[toEngine[keyId]];
     },
     idOf(text: string): number | undefined {
-      engineIdOf ??= new Map(keys.map((key, id) => [key, id]));
+      engineIdOf ??= new Map(trace.keys.map((key, id) => [key, id]));
       const engineId = engineIdOf.get(text);
       return engineId === undefined ? undefined : toPolicy[engineId];
     },
@@ -93,7 +115,7 @@ function dictionaryOf(
  */
 function identityKeyIdMap(trace: Trace): KeyIdMap {
   const ids = Uint32Array.from({ length: trace.keys.length }, (_, id) => id);
-  return { toPolicy: ids, toEngine: ids, dictionary: dictionaryOf(trace.keys, ids, ids) };
+  return { toPolicy: ids, toEngine: ids, dictionary: dictionaryOf(trace, ids, ids) };
 }
 
 function isKeyId(keyId: number, keySpace: number): boolean {

@@ -18,10 +18,10 @@ import { FILTER_MASK, FILTER_SIZE, NOT_IN_FLIGHT, PREFETCHED_UNUSED, SIZE_ESTIMA
 import { latencySource, type LatencySource } from './latency.js';
 import { addLoopTotals, emptyCounters } from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
-import type { ReplayOptions, ReplayResult } from './replay-options.js';
+import type { AheadPushes, ReplayOptions, ReplayResult } from './replay-options.js';
 import { WaitRecorder } from './wait-recorder.js';
 
-export type { Eviction, LruStoreKind, ReplayOptions, ReplayResult } from './replay-options.js';
+export type { AheadPushes, Eviction, LruStoreKind, ReplayOptions, ReplayResult } from './replay-options.js';
 
 /**
  * `#replayDenseUnbounded` reads the slot entries and last sizes of the
@@ -36,7 +36,7 @@ const DEFAULT_TIMING_SAMPLE_EVERY = 8;
  * Requests for which `#replayDenseUnbounded` calls a policy that ignores
  * outcomes before serving them (see `#callAhead`).
  */
-const AHEAD_REQUESTS = 4096;
+export const AHEAD_REQUESTS = 4096;
 /**
  * Timed `onRequest` calls a replay collects at most by default. A long
  * trace samples more sparsely: at one call in 8, the two clock reads per
@@ -44,6 +44,35 @@ const AHEAD_REQUESTS = 4096;
  * still leave 1,250 calls above the 99th percentile.
  */
 const MAX_TIMING_SAMPLES = 125_000;
+
+/**
+ * Returns whether a replay with these options calls the policy ahead of
+ * the requests (see `#callAhead`), so that it may take `aheadPushes`. The
+ * policy must ignore outcomes. The replay must take the dense loop, which
+ * needs the dense LRU store, an unbounded backend and a fixed prediction
+ * delay.
+ */
+export function callsPolicyAhead(policy: Policy, options: ReplayOptions): boolean {
+  return (
+    typeof policy.onRequest === 'function' &&
+    policy.ignoresOutcomes === true &&
+    (options.eviction ?? 'lru') === 'lru' &&
+    (options.lruStore ?? 'dense') === 'dense' &&
+    options.predictionLatency !== 'measured' &&
+    (options.backendConcurrency ?? Infinity) === Infinity
+  );
+}
+
+/** Timed calls a replay of `scoredCount` scored requests keeps. */
+export function timingSampleCount(scoredCount: number, options: ReplayOptions): number {
+  return Math.ceil(scoredCount / timingSampleEvery(scoredCount, options));
+}
+
+/** Returns n, where one scored `onRequest` call in n is timed. */
+export function timingSampleEvery(scoredCount: number, options: ReplayOptions): number {
+  if (options.predictionLatency === 'measured') return 1;
+  return options.timingSampleEvery ?? Math.max(DEFAULT_TIMING_SAMPLE_EVERY, Math.ceil(scoredCount / MAX_TIMING_SAMPLES));
+}
 
 
 /**
@@ -83,16 +112,16 @@ export class ReplayEngine implements PrefetchSink {
   #seenRequests = 0;
   readonly #waits: WaitRecorder;
   /**
-   * Keys pushed during the current `onRequest` call, handled after it; in
-   * the ahead mode of `#replayDenseUnbounded`, the keys pushed for a run
-   * of requests, those of request j from `#aheadStarts[j - first]` on.
+   * Keys pushed during the current `onRequest` call, handled after it. In
+   * the ahead mode of `#replayDenseUnbounded` it holds the keys pushed for
+   * a run of requests, those of request j from `#aheadStarts[j - first]` on.
    */
   #pushed = new Int32Array(16);
   #pushedCount = 0;
   readonly #aheadStarts = new Int32Array(AHEAD_REQUESTS + 1);
   /** The clock as `#callAhead` has advanced it. */
   #aheadClock = -Infinity;
-  /** Where timed `onRequest` calls go, and when the next one is due. */
+  /** Timed `onRequest` calls, their count, and the countdown to the next. */
   #samples = new Float64Array(0);
   #sampleCount = 0;
   #sampleEvery = 1;
@@ -157,6 +186,9 @@ export class ReplayEngine implements PrefetchSink {
       (options.backendConcurrency ?? Infinity) === Infinity;
     this.#hasRequestHook = typeof policy.onRequest === 'function';
     this.#isCalledAhead = this.#hasRequestHook && policy.ignoresOutcomes === true;
+    if (options.aheadPushes !== undefined && !callsPolicyAhead(policy, options)) {
+      throw new Error(`replay of ${policy.label}: aheadPushes given to a replay that does not call its policy ahead`);
+    }
     this.#event = this.#isCalledAhead
       ? eventWithoutOutcome(policy.label)
       : { index: 0, keyId: 0, time: 0, sizeBytes: 0, outcome: Outcome.Miss, isScored: false };
@@ -215,10 +247,7 @@ export class ReplayEngine implements PrefetchSink {
         replayMs: performance.now() - started,
       };
     }
-    this.#sampleEvery = this.#isMeasuringEveryCall
-      ? 1
-      : (this.#options.timingSampleEvery ??
-        Math.max(DEFAULT_TIMING_SAMPLE_EVERY, Math.ceil(scoredCount / MAX_TIMING_SAMPLES)));
+    this.#sampleEvery = timingSampleEvery(scoredCount, this.#options);
     this.#samples = new Float64Array(Math.ceil(scoredCount / this.#sampleEvery));
     const started = performance.now();
     if (this.#isDenseUnbounded && this.#denseStore !== undefined) {
@@ -235,7 +264,7 @@ export class ReplayEngine implements PrefetchSink {
       outcomes,
       issuedPrefetchesPerRequest: issuedPerRequest,
       waitLatencies: this.#waits.values(),
-      onRequestMs: this.#samples.slice(0, this.#sampleCount),
+      onRequestMs: this.#options.aheadPushes?.samples() ?? this.#samples.slice(0, this.#sampleCount),
       replayMs: performance.now() - started,
     };
   }
@@ -371,8 +400,7 @@ export class ReplayEngine implements PrefetchSink {
           if (isCalledAhead) {
             if (i === aheadEnd) {
               aheadFirst = i;
-              aheadEnd = Math.min(end, i + AHEAD_REQUESTS);
-              this.#callAhead(i, aheadEnd);
+              aheadEnd = this.#callAhead(i, Math.min(end, i + AHEAD_REQUESTS));
             }
             firstPush = aheadStarts[i - aheadFirst];
             endPush = aheadStarts[i - aheadFirst + 1];
@@ -431,8 +459,12 @@ export class ReplayEngine implements PrefetchSink {
    * way, and a test compares them. On a 10M-request Zipf trace with a
    * million keys, next-key with the timing model replayed about 7% faster
    * called ahead than called between requests, in alternating runs.
+   * Returns the end of the requests covered, which with `aheadPushes`
+   * (another thread's calls) may come before `end`.
    */
-  #callAhead(first: number, end: number): void {
+  #callAhead(first: number, end: number): number {
+    const aheadPushes = this.#options.aheadPushes;
+    if (aheadPushes !== undefined) return this.#takeAhead(aheadPushes, first, end);
     const { keyIds, sizes, times } = this.#trace;
     const event = this.#event;
     const policy = this.#policy;
@@ -459,6 +491,21 @@ export class ReplayEngine implements PrefetchSink {
     }
     starts[end - first] = this.#pushedCount;
     this.#aheadClock = clock;
+    return end;
+  }
+
+  /**
+   * Takes the pushes for a run from `first` that another thread made, as
+   * `#callAhead` would have; returns the end of the requests they cover.
+   */
+  #takeAhead(aheadPushes: AheadPushes, first: number, end: number): number {
+    const { covered, starts, keys } = aheadPushes.take(first, end);
+    this.#aheadStarts.set(starts.subarray(0, covered + 1));
+    const count = starts[covered];
+    if (count > this.#pushed.length) this.#pushed = new Int32Array(count);
+    this.#pushed.set(keys.subarray(0, count));
+    this.#pushedCount = count;
+    return first + covered;
   }
 
   /**

@@ -40,6 +40,28 @@ export interface ReplayOptions {
    * Default: one in 8, or fewer so that at most 125,000 calls are timed.
    */
   timingSampleEvery?: number;
+  /**
+   * Pushes of the policy made on another thread (see `PolicyThread`), in
+   * place of calls to its `onRequest`. Only for a replay where
+   * `callsPolicyAhead` is true.
+   */
+  aheadPushes?: AheadPushes;
+}
+
+/**
+ * The pushes of a policy that ignores outcomes, made ahead of the replay
+ * by someone other than the engine.
+ */
+export interface AheadPushes {
+  /**
+   * Returns the pushes for a run of requests from `first`, up to `end` at
+   * most. `covered` is how many requests they cover. `starts` holds the
+   * offset of each request's first key in `keys`, then one offset past the
+   * last. `keys` are engine ids. The arrays are valid until the next call.
+   */
+  take(first: number, end: number): { covered: number; starts: Int32Array; keys: Int32Array };
+  /** Wall times of the sampled calls, in ms, once every run was taken. */
+  samples(): Float64Array;
 }
 
 /** Everything measured in one replay of one policy. */

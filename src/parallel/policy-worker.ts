@@ -1,0 +1,139 @@
+/**
+ * Policy thread entry: builds and prepares one policy that ignores
+ * outcomes, calls it for every request of the trace in runs, as the
+ * replay engine's `#callAhead` would, and hands each run's pushes to the
+ * replay thread through a `PushRing`. Then it posts the policy's report.
+ */
+import { parentPort } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { IsolatedPolicy, adoptKeyIds } from '../policies/isolate.js';
+import { resolvePolicies } from '../policies/loader.js';
+import type { PrefetchSink, RequestEvent } from '../policies/policy.js';
+import { AHEAD_REQUESTS } from '../sim/engine.js';
+import { withKeyTable } from '../trace/key-table.js';
+import type { Trace } from '../trace/trace.js';
+import { failureOf } from './failure.js';
+import type { PolicySetup, PolicyThreadMessage } from './policy-thread.js';
+import { PushRing, RING_SLOTS, SLOT_KEYS } from './push-ring.js';
+
+const port = parentPort!;
+
+port.once('message', async (setup: PolicySetup) => {
+  const ring = new PushRing(setup.ring);
+  try {
+    const trace = withKeyTable(setup.trace.fields, setup.trace.keyTable);
+    adoptKeyIds(trace, setup.trainEnd, setup.toPolicy, setup.toEngine);
+    const [entry] = await resolvePolicies([setup.policy]);
+    const inner = entry.create({ params: setup.params, label: setup.label, settings: setup.settings });
+    const policy = new IsolatedPolicy(inner, trace, setup.trainEnd);
+    await policy.runPrepare({ seed: setup.settings.seed, log: () => {} });
+    post({ type: 'ready' });
+    callInRuns(policy, trace, setup, ring);
+    post({ type: 'done', report: policy.report() });
+  } catch (error) {
+    const failure = failureOf(error);
+    ring.fail(failure);
+    post({ type: 'failed', failure });
+  }
+});
+
+function post(message: PolicyThreadMessage): void {
+  port.postMessage(message);
+}
+
+/**
+ * Records the keys pushed for the request being handled; pushes during
+ * warm-up are dropped, as the engine drops them.
+ */
+class RecordingSink implements PrefetchSink {
+  keys = new Int32Array(64);
+  count = 0;
+  isScored = false;
+
+  push(keyId: number): void {
+    if (!this.isScored) return;
+    if (this.count === this.keys.length) {
+      const grown = new Int32Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    this.keys[this.count++] = keyId;
+  }
+}
+
+/**
+ * Calls the policy for requests in the engine's runs: warm-up, then scored
+ * requests, AHEAD_REQUESTS at a time. A run ends early when its pushes
+ * would overflow the slot; the replay thread follows the runs as given.
+ */
+function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ring: PushRing): void {
+  const { keyIds, sizes, times, length } = trace;
+  const scoredStart = Math.min(setup.trainEnd, length);
+  const event: RequestEvent = { index: 0, keyId: 0, time: 0, sizeBytes: 0, outcome: 0, isScored: false };
+  const sink = new RecordingSink();
+  const samples = ring.samples;
+  let sampleCount = 0;
+  let untilSample = 1;
+  let clock = -Infinity;
+  let slot = 0;
+  for (const [phaseStart, phaseEnd] of [[0, scoredStart], [scoredStart, length]]) {
+    const isScored = phaseStart === scoredStart;
+    event.isScored = isScored;
+    sink.isScored = isScored;
+    let first = phaseStart;
+    while (first < phaseEnd) {
+      ring.waitFree(slot);
+      const starts = ring.startsOf(slot);
+      const keys = ring.keysOf(slot);
+      const end = Math.min(phaseEnd, first + AHEAD_REQUESTS);
+      let pushed = 0;
+      let j = first;
+      for (; j < end; j++) {
+        if (times[j] > clock) clock = times[j];
+        event.index = j;
+        event.keyId = keyIds[j];
+        event.time = clock;
+        event.sizeBytes = sizes[j];
+        sink.count = 0;
+        if (isScored && --untilSample === 0) {
+          const before = performance.now();
+          policy.onRequest!(event, sink);
+          samples[sampleCount++] = performance.now() - before;
+          untilSample = setup.sampleEvery;
+        } else {
+          policy.onRequest!(event, sink);
+        }
+        if (pushed + sink.count > SLOT_KEYS) break;
+        starts[j - first] = pushed;
+        keys.set(sink.keys.subarray(0, sink.count), pushed);
+        pushed += sink.count;
+      }
+      starts[j - first] = pushed;
+      ring.publish(slot, first, j - first, sampleCount);
+      slot = (slot + 1) % RING_SLOTS;
+      if (j < end) {
+        // Request j was called, but its pushes did not fit: they open the next run.
+        j = carryOver(ring, slot, j, sink, sampleCount);
+        slot = (slot + 1) % RING_SLOTS;
+      }
+      first = j;
+    }
+  }
+}
+
+/**
+ * Publishes a run of one request whose pushes were made already; returns
+ * the next request. One request may push at most SLOT_KEYS keys.
+ */
+function carryOver(ring: PushRing, slot: number, index: number, sink: RecordingSink, sampleCount: number): number {
+  if (sink.count > SLOT_KEYS) {
+    throw new Error(`the policy pushed ${sink.count} keys after request ${index}; at most ${SLOT_KEYS} fit a run`);
+  }
+  ring.waitFree(slot);
+  const starts = ring.startsOf(slot);
+  starts[0] = 0;
+  starts[1] = sink.count;
+  ring.keysOf(slot).set(sink.keys.subarray(0, sink.count));
+  ring.publish(slot, index, 1, sampleCount);
+  return index + 1;
+}

@@ -1,0 +1,150 @@
+import { errorOf } from './failure.js';
+import type { WorkerFailure } from './messages.js';
+
+/**
+ * Shared memory between a policy thread, which calls a policy for runs of
+ * requests ahead of the replay, and the replay thread, which takes each
+ * run's pushes in order. Runs go through a ring of slots: the policy
+ * thread fills a free slot and marks it full, and the replay thread takes
+ * it and marks it free again. Both sides block on the slot's state with
+ * `Atomics.wait`, because the replay loop is synchronous and cannot await.
+ */
+
+/** Slots in the ring: runs the policy thread may be ahead by. */
+export const RING_SLOTS = 4;
+/** Keys a slot holds: pushes of one run, at most. */
+export const SLOT_KEYS = 1 << 18;
+
+const FREE = 0;
+const FULL = 1;
+
+/** Header words: the state of each slot, then these. */
+const FAILED = RING_SLOTS;
+const SAMPLE_COUNT = RING_SLOTS + 1;
+const HEADER_WORDS = RING_SLOTS + 2;
+/** Per slot: first request of the run, and requests it covers. */
+const RUN_WORDS = 2;
+const MESSAGE_BYTES = 4096;
+
+/** The buffers of a ring, as sent to the policy thread. */
+export interface RingBuffers {
+  readonly header: SharedArrayBuffer;
+  readonly runs: SharedArrayBuffer;
+  readonly starts: SharedArrayBuffer;
+  readonly keys: SharedArrayBuffer;
+  readonly samples: SharedArrayBuffer;
+  readonly failure: SharedArrayBuffer;
+}
+
+/**
+ * Allocates a ring for runs of up to `runLength` requests and up to
+ * `maxSamples` timed calls.
+ */
+export function ringBuffers(runLength: number, maxSamples: number): RingBuffers {
+  return {
+    header: new SharedArrayBuffer(HEADER_WORDS * Int32Array.BYTES_PER_ELEMENT),
+    runs: new SharedArrayBuffer(RING_SLOTS * RUN_WORDS * Int32Array.BYTES_PER_ELEMENT),
+    starts: new SharedArrayBuffer(RING_SLOTS * (runLength + 1) * Int32Array.BYTES_PER_ELEMENT),
+    keys: new SharedArrayBuffer(RING_SLOTS * SLOT_KEYS * Int32Array.BYTES_PER_ELEMENT),
+    samples: new SharedArrayBuffer(Math.max(1, maxSamples) * Float64Array.BYTES_PER_ELEMENT),
+    failure: new SharedArrayBuffer(MESSAGE_BYTES),
+  };
+}
+
+/** Typed views of a ring's buffers, the same on both threads. */
+export class PushRing {
+  readonly #header: Int32Array;
+  readonly #runs: Int32Array;
+  readonly #starts: Int32Array;
+  readonly #keys: Int32Array;
+  readonly samples: Float64Array;
+  readonly #failure: Uint8Array;
+  readonly #stride: number;
+
+  constructor(buffers: RingBuffers) {
+    this.#header = new Int32Array(buffers.header);
+    this.#runs = new Int32Array(buffers.runs);
+    this.#starts = new Int32Array(buffers.starts);
+    this.#keys = new Int32Array(buffers.keys);
+    this.samples = new Float64Array(buffers.samples);
+    this.#failure = new Uint8Array(buffers.failure);
+    this.#stride = this.#starts.length / RING_SLOTS;
+  }
+
+  /** Offsets of each request's first push in the slot's keys. */
+  startsOf(slot: number): Int32Array {
+    return this.#starts.subarray(slot * this.#stride, (slot + 1) * this.#stride);
+  }
+
+  keysOf(slot: number): Int32Array {
+    return this.#keys.subarray(slot * SLOT_KEYS, (slot + 1) * SLOT_KEYS);
+  }
+
+  firstOf(slot: number): number {
+    return this.#runs[slot * RUN_WORDS];
+  }
+
+  coveredOf(slot: number): number {
+    return this.#runs[slot * RUN_WORDS + 1];
+  }
+
+  get sampleCount(): number {
+    return Atomics.load(this.#header, SAMPLE_COUNT);
+  }
+
+  /** Policy thread: blocks until the slot is free. */
+  waitFree(slot: number): void {
+    while (Atomics.load(this.#header, slot) !== FREE) Atomics.wait(this.#header, slot, FULL);
+  }
+
+  /** Policy thread: hands a filled slot to the replay thread. */
+  publish(slot: number, first: number, covered: number, sampleCount: number): void {
+    this.#runs[slot * RUN_WORDS] = first;
+    this.#runs[slot * RUN_WORDS + 1] = covered;
+    Atomics.store(this.#header, SAMPLE_COUNT, sampleCount);
+    Atomics.store(this.#header, slot, FULL);
+    Atomics.notify(this.#header, slot);
+  }
+
+  /**
+   * Replay thread: blocks until the slot is full, or throws the policy
+   * thread's error. `timeoutMs` bounds each wait, so that a policy thread
+   * that died without a word does not block the replay for ever.
+   */
+  waitFull(slot: number, timeoutMs: number, onTimeout: () => never): void {
+    while (Atomics.load(this.#header, slot) !== FULL) {
+      if (Atomics.load(this.#header, FAILED) !== 0) throw this.#failureError();
+      if (Atomics.wait(this.#header, slot, FREE, timeoutMs) === 'timed-out') onTimeout();
+    }
+  }
+
+  /** Replay thread: returns a slot it has read to the policy thread. */
+  release(slot: number): void {
+    Atomics.store(this.#header, slot, FREE);
+    Atomics.notify(this.#header, slot);
+  }
+
+  /** Policy thread: records its error and wakes the replay thread. */
+  fail(failure: WorkerFailure): void {
+    const text = new TextEncoder().encode(JSON.stringify(failure));
+    this.#failure.set(text.subarray(0, MESSAGE_BYTES));
+    Atomics.store(this.#header, FAILED, Math.min(text.length, MESSAGE_BYTES));
+    for (let slot = 0; slot < RING_SLOTS; slot++) Atomics.notify(this.#header, slot);
+  }
+
+  /** Returns the policy thread's error as plain data, or undefined. */
+  failure(): WorkerFailure | undefined {
+    const length = Atomics.load(this.#header, FAILED);
+    if (length === 0) return undefined;
+    const text = new TextDecoder().decode(this.#failure.slice(0, length));
+    try {
+      return JSON.parse(text) as WorkerFailure;
+    } catch {
+      return { name: 'Error', message: text };
+    }
+  }
+
+  #failureError(): Error {
+    return errorOf(this.failure()!);
+  }
+}
