@@ -43,7 +43,7 @@ export function topSelfTime(profile: CpuProfile, count: number): { name: string;
  * The profiled runs: lru at zero latency, and next-key with the timing
  * model of the loop figures, the case of the next-key target. next-key
  * runs with one worker, so that its policy runs on the replay thread and
- * the one profile of that thread holds both.
+ * the one profile of that thread contains both.
  */
 const PROFILED = [
   { policy: 'lru', label: 'lru, zero latency', extra: [] as string[] },

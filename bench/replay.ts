@@ -83,7 +83,7 @@ interface LoopFigure {
   /** LRU implementation the replay ran on. */
   store: LruStoreKind;
   timing: string;
-  /** Where the policy's calls ran: on the replay thread or a second one. */
+  /** Thread of the policy's calls: the replay thread, a second one, or none. */
   policyCalls: string;
   requestsPerSecond: number;
   medianMs: number;
@@ -132,12 +132,18 @@ async function loopFigures(name: string, trace: Trace): Promise<LoopFigure[]> {
       policy: cases[i].policy,
       store: cases[i].store,
       timing: cases[i].timing,
-      policyCalls: cases[i].policy === 'lru' ? 'none' : cases[i].policyThread ? 'second thread' : 'replay thread',
+      policyCalls: policyCallsOf(cases[i]),
       medianMs,
       requestsPerSecond: trace.length / (medianMs / 1000),
       hitRatio: hitRatios.get(task.name) ?? NaN,
     };
   });
+}
+
+/** Names the thread of a case's policy calls, for the loop table. */
+function policyCallsOf(loopCase: { policy: string; policyThread: boolean }): string {
+  if (loopCase.policy === 'lru') return 'none';
+  return loopCase.policyThread ? 'second thread' : 'replay thread';
 }
 
 interface ProcessFigure {

@@ -386,7 +386,7 @@ export class ReplayEngine implements PrefetchSink {
             this.#pending.tryAcquire();
             const completion = clock + latency.next(i);
             inFlight.start(keyId, completion, false);
-            completions.push(completion, keyId, false);
+            completions.push(completion, keyId);
             if (isScored) waits.record(completion - clock);
           }
         }
@@ -819,12 +819,12 @@ export class ReplayEngine implements PrefetchSink {
     const latency = this.#latency.next(this.#requestIndex);
     if (!this.#pending.tryAcquire()) {
       this.#inFlight.start(keyId, Infinity, isPrefetch);
-      this.#pending.enqueue(keyId, latency, isPrefetch);
+      this.#pending.enqueue(keyId, latency);
       return Infinity;
     }
     const completion = start + latency;
     this.#inFlight.start(keyId, completion, isPrefetch);
-    this.#completions.push(completion, keyId, isPrefetch);
+    this.#completions.push(completion, keyId);
     return completion;
   }
 
@@ -861,10 +861,9 @@ export class ReplayEngine implements PrefetchSink {
     if (!this.#pending.hasQueued() || !this.#pending.tryAcquire()) return;
     const keyId = this.#pending.peekKeyId();
     const completion = now + this.#pending.peekLatency();
-    const isPrefetch = this.#pending.peekIsPrefetch();
     this.#pending.dequeue();
     this.#inFlight.setUntil(keyId, completion);
-    this.#completions.push(completion, keyId, isPrefetch);
+    this.#completions.push(completion, keyId);
     this.#waits.resolve(keyId, completion);
   }
 

@@ -10,7 +10,6 @@ export class FetchQueue {
   #times = new Float64Array(64);
   #sequence = new Float64Array(64);
   #keyIds = new Int32Array(64);
-  #isPrefetch = new Uint8Array(64);
   #size = 0;
   #nextSequence = 0;
 
@@ -28,12 +27,7 @@ export class FetchQueue {
     return this.#keyIds[0];
   }
 
-  /** Whether the earliest completion is a prefetch. */
-  peekIsPrefetch(): boolean {
-    return this.#isPrefetch[0] === 1;
-  }
-
-  push(time: number, keyId: number, isPrefetch: boolean): void {
+  push(time: number, keyId: number): void {
     if (this.#size === this.#times.length) this.#grow();
     const times = this.#times;
     const sequences = this.#sequence;
@@ -47,7 +41,7 @@ export class FetchQueue {
       this.#move(parent, i);
       i = parent;
     }
-    this.#write(i, time, sequence, keyId, isPrefetch ? 1 : 0);
+    this.#write(i, time, sequence, keyId);
   }
 
   /** Removes the earliest completion; read it with the peek methods first. */
@@ -59,7 +53,6 @@ export class FetchQueue {
     const time = times[last];
     const sequence = sequences[last];
     const keyId = this.#keyIds[last];
-    const isPrefetch = this.#isPrefetch[last];
     let i = 0;
     // Sift down the former last entry from the root.
     for (;;) {
@@ -78,27 +71,19 @@ export class FetchQueue {
       this.#move(child, i);
       i = child;
     }
-    this.#write(i, time, sequence, keyId, isPrefetch);
+    this.#write(i, time, sequence, keyId);
   }
 
   #move(from: number, to: number): void {
     this.#times[to] = this.#times[from];
     this.#sequence[to] = this.#sequence[from];
     this.#keyIds[to] = this.#keyIds[from];
-    this.#isPrefetch[to] = this.#isPrefetch[from];
   }
 
-  #write(
-    slot: number,
-    time: number,
-    sequence: number,
-    keyId: number,
-    isPrefetch: number,
-  ): void {
+  #write(slot: number, time: number, sequence: number, keyId: number): void {
     this.#times[slot] = time;
     this.#sequence[slot] = sequence;
     this.#keyIds[slot] = keyId;
-    this.#isPrefetch[slot] = isPrefetch;
   }
 
   #grow(): void {
@@ -106,14 +91,11 @@ export class FetchQueue {
     const times = new Float64Array(capacity);
     const sequence = new Float64Array(capacity);
     const keyIds = new Int32Array(capacity);
-    const isPrefetch = new Uint8Array(capacity);
     times.set(this.#times);
     sequence.set(this.#sequence);
     keyIds.set(this.#keyIds);
-    isPrefetch.set(this.#isPrefetch);
     this.#times = times;
     this.#sequence = sequence;
     this.#keyIds = keyIds;
-    this.#isPrefetch = isPrefetch;
   }
 }

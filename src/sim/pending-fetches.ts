@@ -8,7 +8,6 @@ export class PendingFetches {
   #inFlight = 0;
   #keyIds = new Int32Array(64);
   #latencies = new Float64Array(64);
-  #isPrefetch = new Uint8Array(64);
   #head = 0;
   #count = 0;
 
@@ -32,12 +31,11 @@ export class PendingFetches {
     return this.#count > 0;
   }
 
-  enqueue(keyId: number, latency: number, isPrefetch: boolean): void {
+  enqueue(keyId: number, latency: number): void {
     if (this.#count === this.#keyIds.length) this.#grow();
     const slot = (this.#head + this.#count) % this.#keyIds.length;
     this.#keyIds[slot] = keyId;
     this.#latencies[slot] = latency;
-    this.#isPrefetch[slot] = isPrefetch ? 1 : 0;
     this.#count++;
   }
 
@@ -49,10 +47,6 @@ export class PendingFetches {
     return this.#latencies[this.#head];
   }
 
-  peekIsPrefetch(): boolean {
-    return this.#isPrefetch[this.#head] === 1;
-  }
-
   dequeue(): void {
     this.#head = (this.#head + 1) % this.#keyIds.length;
     this.#count--;
@@ -62,16 +56,13 @@ export class PendingFetches {
     const size = this.#keyIds.length;
     const keyIds = new Int32Array(size * 2);
     const latencies = new Float64Array(size * 2);
-    const isPrefetch = new Uint8Array(size * 2);
     for (let i = 0; i < this.#count; i++) {
       const slot = (this.#head + i) % size;
       keyIds[i] = this.#keyIds[slot];
       latencies[i] = this.#latencies[slot];
-      isPrefetch[i] = this.#isPrefetch[slot];
     }
     this.#keyIds = keyIds;
     this.#latencies = latencies;
-    this.#isPrefetch = isPrefetch;
     this.#head = 0;
   }
 }

@@ -5,16 +5,16 @@ import { FetchQueue } from '../../src/sim/event-queue.js';
 describe('FetchQueue', () => {
   it('pops in time order, ties in push order', () => {
     const queue = new FetchQueue();
-    queue.push(5, 1, false);
-    queue.push(2, 2, true);
-    queue.push(5, 3, false);
-    queue.push(2, 4, false);
-    const popped: [number, number, boolean][] = [];
+    queue.push(5, 1);
+    queue.push(2, 2);
+    queue.push(5, 3);
+    queue.push(2, 4);
+    const popped: [number, number][] = [];
     while (queue.size > 0) {
-      popped.push([queue.peekTime(), queue.peekKeyId(), queue.peekIsPrefetch()]);
+      popped.push([queue.peekTime(), queue.peekKeyId()]);
       queue.pop();
     }
-    expect(popped).toEqual([[2, 2, true], [2, 4, false], [5, 1, false], [5, 3, false]]);
+    expect(popped).toEqual([[2, 2], [2, 4], [5, 1], [5, 3]]);
     expect(queue.peekTime()).toBe(Infinity);
   });
 
@@ -40,7 +40,7 @@ describe('FetchQueue', () => {
             queue.pop();
           } else {
             reference.push({ time: s, keyId: nextKeyId });
-            queue.push(s, nextKeyId, nextKeyId % 2 === 0);
+            queue.push(s, nextKeyId);
             nextKeyId++;
           }
           expect(queue.size).toBe(reference.length);
