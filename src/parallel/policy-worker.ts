@@ -105,7 +105,8 @@ function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ri
         }
         if (pushed + sink.count > SLOT_KEYS) break;
         starts[j - first] = pushed;
-        keys.set(sink.keys.subarray(0, sink.count), pushed);
+        // A loop, not set(subarray()), which made a view per request.
+        for (let p = 0; p < sink.count; p++) keys[pushed + p] = sink.keys[p];
         pushed += sink.count;
       }
       starts[j - first] = pushed;
