@@ -306,7 +306,7 @@ function processRate(figure: ProcessFigure): number {
   return REQUESTS / (figure.medianWallMs / 1000);
 }
 
-/** One row per target and trace, each with its verdict. */
+/** Returns one table row per target and trace, each with its verdict. */
 function targetRows(json: ReplayJson): string[] {
   const rows: string[] = [];
   const traces = [...new Set(json.loops.map((l) => l.trace))];
