@@ -364,6 +364,7 @@ export class ReplayEngine implements PrefetchSink {
         seenBytes += sizeBytes;
         if (isScored) requestedBytes += sizeBytes;
         let outcome: OutcomeCode = Outcome.Hit;
+        const until = previousSize >= 0 ? NOT_IN_FLIGHT : inFlight.untilOf(keyId);
         if (previousSize >= 0) {
           if (this.#prefetchedUnusedCount > 0 || sizeBytes !== previousSize) {
             this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
@@ -371,9 +372,9 @@ export class ReplayEngine implements PrefetchSink {
             hits++;
             hitBytes += sizeBytes;
           }
-        } else if (inFlight.mayHave(keyId) && inFlight.untilOf(keyId) !== NOT_IN_FLIGHT) {
+        } else if (until !== NOT_IN_FLIGHT) {
           outcome = Outcome.DelayedHit;
-          this.#onDelayedHit(keyId, inFlight.untilOf(keyId));
+          this.#onDelayedHit(keyId, until);
         } else {
           outcome = Outcome.Miss;
           if (isScored) {

@@ -32,11 +32,6 @@ export class InFlightFetches {
     return this.#size;
   }
 
-  /** Returns false when `keyId` is surely not in flight, from one read of the filter. */
-  mayHave(keyId: number): boolean {
-    return this.#filter[keyId & FILTER_MASK] !== 0;
-  }
-
   /** Returns the completion time of the key's fetch, or NOT_IN_FLIGHT. */
   untilOf(keyId: number): number {
     if (this.#filter[keyId & FILTER_MASK] === 0) return NOT_IN_FLIGHT;
