@@ -41,17 +41,13 @@ export type PolicyThreadMessage =
   | { type: 'failed'; failure: WorkerFailure };
 
 /** The policy of one replay and how to run it, for `PolicyThread.start`. */
-export interface PolicyThreadOptions {
+export type PolicyThreadOptions = Omit<PolicySetup, 'trace' | 'toPolicy' | 'toEngine' | 'ring'> & {
   trace: Trace;
-  trainEnd: number;
-  policy: string;
-  params: ParamValues;
-  label: string;
-  settings: RunSettings;
-  sampleEvery: number;
+  /** Timed calls, at most. */
   maxSamples: number;
+  /** Requests in a run, at most: the replay's ahead runs. */
   runLength: number;
-}
+};
 
 /**
  * A policy that ignores outcomes, called on a worker thread for runs of
@@ -103,18 +99,8 @@ export class PolicyThread implements AheadPushes {
     }
     const buffers = ringBuffers(options.runLength, options.maxSamples);
     const { toPolicy, toEngine } = keyIdArrays(options.trace, options.trainEnd);
-    const setup: PolicySetup = {
-      trace: sharedTrace(options.trace),
-      toPolicy,
-      toEngine,
-      trainEnd: options.trainEnd,
-      policy: options.policy,
-      params: options.params,
-      label: options.label,
-      settings: options.settings,
-      sampleEvery: options.sampleEvery,
-      ring: buffers,
-    };
+    const { trace, maxSamples: _maxSamples, runLength: _runLength, ...policy } = options;
+    const setup: PolicySetup = { ...policy, trace: sharedTrace(trace), toPolicy, toEngine, ring: buffers };
     const thread = new Worker(script);
     thread.postMessage(setup);
     return new PolicyThread(thread, new PushRing(buffers));

@@ -18,7 +18,13 @@ import { PushRing, RING_SLOTS, SLOT_KEYS } from './push-ring.js';
 
 const port = parentPort!;
 
-port.once('message', async (setup: PolicySetup) => {
+// `on` rather than `once`: the listener keeps the thread alive after its
+// report, so that the thread never exits before the replay thread has
+// read every message, and ends only when that thread terminates it.
+let hasStarted = false;
+port.on('message', async (setup: PolicySetup) => {
+  if (hasStarted) return;
+  hasStarted = true;
   const ring = new PushRing(setup.ring);
   try {
     const trace = withKeyTable(setup.trace.fields, setup.trace.keyTable);

@@ -113,8 +113,8 @@ export class ReplayEngine implements PrefetchSink {
   readonly #waits: WaitRecorder;
   /**
    * Keys pushed during the current `onRequest` call, handled after it. In
-   * the ahead mode of `#replayDenseUnbounded` it holds the keys pushed for
-   * a run of requests, those of request j from `#aheadStarts[j - first]` on.
+   * the ahead mode of `#replayDenseUnbounded` it contains the keys pushed
+   * for a run of requests, those of request j from `#aheadStarts[j - first]` on.
    */
   #pushed = new Int32Array(16);
   #pushedCount = 0;

@@ -55,7 +55,7 @@ export interface ReplayOptions {
 export interface AheadPushes {
   /**
    * Returns the pushes for a run of requests from `first`, up to `end` at
-   * most. `covered` is how many requests they cover. `starts` holds the
+   * most. `covered` is how many requests they cover. `starts` contains the
    * offset of each request's first key in `keys`, then one offset past the
    * last. `keys` are engine ids. The arrays are valid until the next call.
    */

@@ -7,7 +7,7 @@ import type { LatencySpec } from '../../src/sim/latency.js';
 import { traceOfRows, type TraceRow } from '../helpers.js';
 
 /**
- * Sets `ignoresOutcomes`, logs every event it sees, and pushes 0 to 2 keys
+ * Sets `ignoresOutcomes`, logs every event it receives, and pushes 0 to 2 keys
  * drawn from a seeded generator mixed with the request's fields, so that
  * its pushes depend on the requests alone.
  */
