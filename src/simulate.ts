@@ -1,5 +1,5 @@
 import { BadOptionError } from './errors.js';
-import { groupParams, policyLabel, resolveParams } from './policies/params.js';
+import { groupParams, policyLabel, resolveParams, type ParamValues } from './policies/params.js';
 import { IsolatedPolicy } from './policies/isolate.js';
 import { resolvePolicies } from './policies/loader.js';
 import type { Policy, PolicyReport } from './policies/policy.js';
@@ -155,24 +155,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       try {
         if (isThreaded) {
           log(`${label}: replaying, the policy on a second thread`);
-          const thread = PolicyThread.start({
-            trace,
-            trainEnd,
-            policy: spec,
-            params,
-            label,
-            settings,
-            sampleEvery: timingSampleEvery(trace.length - trainEnd, replayOptions),
-            maxSamples: timingSampleCount(trace.length - trainEnd, replayOptions),
-            runLength: AHEAD_REQUESTS,
-          });
-          try {
-            await thread.ready();
-            const result = new ReplayEngine(trace, policy, { ...replayOptions, aheadPushes: thread }).run();
-            runs.push(runOf(policy, entry, capacity, result, await thread.report()));
-          } finally {
-            await thread.terminate();
-          }
+          const thread = { policy: spec, params, label, settings };
+          const { result, report } = await replayWithPolicyThread(trace, trainEnd, policy, replayOptions, thread);
+          runs.push(runOf(policy, entry, capacity, result, report));
           continue;
         }
         if (prepared === undefined) {
@@ -204,6 +189,35 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     backendConcurrency: options.backendConcurrency,
     seed: settings.seed,
   };
+}
+
+/**
+ * Replays with the policy's calls made on a `PolicyThread`, which builds
+ * its own instance from `thread`; `policy` only names the policy here.
+ */
+async function replayWithPolicyThread(
+  trace: Trace,
+  trainEnd: number,
+  policy: Policy,
+  replayOptions: ReplayOptions,
+  thread: { policy: string; params: ParamValues; label: string; settings: RunSettings },
+): Promise<{ result: ReplayResult; report: PolicyReport }> {
+  const scored = trace.length - trainEnd;
+  const policyThread = PolicyThread.start({
+    ...thread,
+    trace,
+    trainEnd,
+    sampleEvery: timingSampleEvery(scored, replayOptions),
+    maxSamples: timingSampleCount(scored, replayOptions),
+    runLength: AHEAD_REQUESTS,
+  });
+  try {
+    await policyThread.ready();
+    const result = new ReplayEngine(trace, policy, { ...replayOptions, aheadPushes: policyThread }).run();
+    return { result, report: await policyThread.report() };
+  } finally {
+    await policyThread.terminate();
+  }
 }
 
 function replayOptionsOf(
