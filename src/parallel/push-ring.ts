@@ -1,3 +1,4 @@
+import { MAX_PUSHES_PER_REQUEST } from '../policies/policy.js';
 import { errorOf } from './failure.js';
 import type { WorkerFailure } from './messages.js';
 
@@ -12,8 +13,11 @@ import type { WorkerFailure } from './messages.js';
 
 /** Slots in the ring: runs the policy thread may be ahead by. */
 export const RING_SLOTS = 4;
-/** Keys a slot holds: pushes of one run, at most. */
-export const SLOT_KEYS = 1 << 18;
+/**
+ * Keys a slot holds: pushes of one run, at most. As many as one request
+ * may push, so that a request always fits a slot of its own.
+ */
+export const SLOT_KEYS = MAX_PUSHES_PER_REQUEST;
 
 const FREE = 0;
 const FULL = 1;

@@ -11,6 +11,7 @@ import type { Trace } from '../trace/trace.js';
 import {
   Outcome,
   eventWithoutOutcome,
+  MAX_PUSHES_PER_REQUEST,
   prefixKeyCount,
   trainingView,
   type BatchPrediction,
@@ -298,6 +299,8 @@ class TranslatingSink implements PrefetchSink {
   readonly #event: RequestEvent;
   readonly #toEngine: Uint32Array;
   #target: PrefetchSink | undefined;
+  /** Keys pushed for the request being handled. */
+  #pushes = 0;
 
   constructor(label: string, event: RequestEvent, toEngine: Uint32Array) {
     this.#label = label;
@@ -306,15 +309,18 @@ class TranslatingSink implements PrefetchSink {
   }
 
   /**
-   * Sets the engine's sink for the request being handled. Write-only, so a
-   * policy that sets it only redirects its own pushes.
+   * Sets the engine's sink for the request being handled, whose pushes are
+   * counted from here. Write-only, so a policy that sets it only redirects
+   * its own pushes.
    */
   set target(target: PrefetchSink) {
     this.#target = target;
+    this.#pushes = 0;
   }
 
   push(keyId: number, confidence?: number): void {
     const toEngine = this.#toEngine;
+    if (++this.#pushes > MAX_PUSHES_PER_REQUEST) this.#rejectPushCount();
     if (!isKeyId(keyId, toEngine.length)) this.#rejectKeyId(keyId);
     if (confidence !== undefined && !(confidence >= 0 && confidence <= 1)) {
       this.#rejectConfidence(confidence);
@@ -325,6 +331,12 @@ class TranslatingSink implements PrefetchSink {
   #rejectKeyId(keyId: number): never {
     throw new PolicyContractError(
       `${this.#where()}: pushed key id ${keyId}, which is not a key id of the trace (0 to ${this.#toEngine.length - 1}); look ids up with context.dictionary.idOf(keyText)`,
+    );
+  }
+
+  #rejectPushCount(): never {
+    throw new PolicyContractError(
+      `${this.#where()}: pushed more than ${MAX_PUSHES_PER_REQUEST} keys; push the keys most worth fetching, a few per request`,
     );
   }
 

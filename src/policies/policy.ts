@@ -60,11 +60,19 @@ class EventWithoutOutcome implements RequestEvent {
   }
 }
 
+/**
+ * Keys a policy may push after one request. More is taken for a runaway
+ * loop and rejected; it also bounds what the policy thread hands over
+ * per request.
+ */
+export const MAX_PUSHES_PER_REQUEST = 1 << 18;
+
 /** Destination of the keys a policy wants prefetched after a request. */
 export interface PrefetchSink {
   /**
    * Requests a prefetch of `keyId`. `confidence` in [0, 1] is optional and
    * recorded for reports; the first key pushed counts as the prediction.
+   * At most MAX_PUSHES_PER_REQUEST keys follow one request.
    */
   push(keyId: number, confidence?: number): void;
 }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatorError } from '../../src/errors.js';
+import { MAX_PUSHES_PER_REQUEST } from '../../src/policies/policy.js';
 import type { LatencySpec } from '../../src/sim/latency.js';
 import { simulate, type PolicyRun, type SimulateOptions } from '../../src/simulate.js';
 import { generateKeys } from '../../src/trace/generate.js';
@@ -79,6 +80,18 @@ describe('a policy on its own thread', () => {
       fetchLatency: { kind: 'fixed', value: 2 },
     });
     expect(threaded).toEqual(inline);
+  });
+
+  it('rejects too many pushes after one request, on either thread', async () => {
+    const path = join(temporaryDirectory(), 'flood.mjs');
+    writeFileSync(
+      path,
+      `export default { id: 'flood', create: () => ({ label: 'flood', ignoresOutcomes: true, onRequest(request, prefetch) { if (request.index === 5000) for (let i = 0; i <= ${MAX_PUSHES_PER_REQUEST}; i++) prefetch.push(i % 50); } }) };\n`,
+    );
+    for (const policyThread of [false, true]) {
+      const run = simulate({ trace, policies: [path], capacities: [{ unit: 'objects', objects: 100 }], trainFraction: 0, policyThread });
+      await expect(run).rejects.toThrow(/pushed more than 262144 keys/);
+    }
   });
 
   it('rejects with the error of a policy that breaks its contract', async () => {
