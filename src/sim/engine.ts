@@ -63,7 +63,7 @@ export function callsPolicyAhead(policy: Policy, options: ReplayOptions): boolea
   );
 }
 
-/** Timed calls a replay of `scoredCount` scored requests keeps. */
+/** Returns how many timed calls a replay of `scoredCount` scored requests keeps. */
 export function timingSampleCount(scoredCount: number, options: ReplayOptions): number {
   return Math.ceil(scoredCount / timingSampleEvery(scoredCount, options));
 }
@@ -203,9 +203,9 @@ export class ReplayEngine implements PrefetchSink {
     // Sizes filled with NaN take resident memory at once (8 MB at a
     // million keys), so the no-prefetch loop over a dense store, which
     // never reads them, gets none.
-    const recordKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
-    this.#sizes = new Float64Array(recordKeySpace).fill(NaN);
-    this.#flags = new Uint8Array(recordKeySpace);
+    const stateKeySpace = this.#store instanceof DenseLruStore && this.#isWithoutPrefetching ? 0 : keySpace;
+    this.#sizes = new Float64Array(stateKeySpace).fill(NaN);
+    this.#flags = new Uint8Array(stateKeySpace);
     const scoredCount = Math.max(0, trace.length - options.scoredStart);
     this.#waits = this.#isWithoutPrefetching ? new WaitRecorder(0, 0) : new WaitRecorder(keySpace, scoredCount);
   }
@@ -248,7 +248,10 @@ export class ReplayEngine implements PrefetchSink {
       };
     }
     this.#sampleEvery = timingSampleEvery(scoredCount, this.#options);
-    this.#samples = new Float64Array(Math.ceil(scoredCount / this.#sampleEvery));
+    // With aheadPushes, the thread that calls the policy times it.
+    this.#samples = new Float64Array(
+      this.#options.aheadPushes === undefined ? timingSampleCount(scoredCount, this.#options) : 0,
+    );
     const started = performance.now();
     if (this.#isDenseUnbounded && this.#denseStore !== undefined) {
       this.#replayDenseUnbounded(this.#denseStore, outcomes, issuedPerRequest);
