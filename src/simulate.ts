@@ -16,7 +16,7 @@ import {
   type ReplayOptions,
   type ReplayResult,
 } from './sim/engine.js';
-import { PolicyThread } from './parallel/policy-thread.js';
+import { PolicyThread, type PolicySetup } from './parallel/policy-thread.js';
 import { millisecondsToTraceUnit, type LatencySpec } from './sim/latency.js';
 import type { ReplayCounters } from './sim/metrics.js';
 import { readTrace, type ReadTraceOptions } from './trace/read.js';
@@ -210,6 +210,7 @@ async function replayWithPolicyThread(
     sampleEvery: timingSampleEvery(scored, replayOptions),
     maxSamples: timingSampleCount(scored, replayOptions),
     runLength: AHEAD_REQUESTS,
+    draws: threadDraws(replayOptions),
   });
   try {
     await policyThread.ready();
@@ -218,6 +219,15 @@ async function replayWithPolicyThread(
   } finally {
     await policyThread.terminate();
   }
+}
+
+/**
+ * Returns the log-normal model for the policy thread to draw from, or
+ * undefined for the other models, whose latencies cost the replay little.
+ */
+function threadDraws({ fetchLatency, latencySeed }: ReplayOptions): PolicySetup['draws'] {
+  if (fetchLatency?.kind !== 'lognormal') return undefined;
+  return { median: fetchLatency.median, p99: fetchLatency.p99, seed: latencySeed ?? 1 };
 }
 
 function replayOptionsOf(

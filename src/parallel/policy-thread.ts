@@ -4,11 +4,12 @@ import type { ParamValues } from '../policies/params.js';
 import type { PolicyReport } from '../policies/policy.js';
 import type { RunSettings } from '../policies/registry-types.js';
 import type { AheadPushes } from '../sim/engine.js';
+import type { LatencySource } from '../sim/latency.js';
 import type { Trace } from '../trace/trace.js';
 import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
 import { errorOf } from './failure.js';
 import type { SharedTrace, WorkerFailure } from './messages.js';
-import { PushRing, RING_SLOTS, ringBuffers, type RingBuffers } from './push-ring.js';
+import { DRAW_BLOCKS, PushRing, RING_SLOTS, ringBuffers, type RingBuffers } from './push-ring.js';
 import { sharedTrace } from './shared-trace.js';
 
 /**
@@ -31,6 +32,8 @@ export interface PolicySetup {
   settings: RunSettings;
   /** One scored call in this many is timed, as the engine would. */
   sampleEvery: number;
+  /** Log-normal latencies whose draws the thread makes for the replay. */
+  draws?: { median: number; p99: number; seed: number };
   ring: RingBuffers;
 }
 
@@ -67,9 +70,13 @@ export class PolicyThread implements AheadPushes {
   #next = 0;
   #held = -1;
 
-  private constructor(thread: Worker, ring: PushRing) {
+  /** The draws made by the thread, when it makes them. */
+  readonly latency: LatencySource | undefined;
+
+  private constructor(thread: Worker, ring: PushRing, latency: LatencySource | undefined) {
     this.#thread = thread;
     this.#ring = ring;
+    this.latency = latency;
     const stopped = new Promise<never>((_resolve, reject) => {
       thread.on('error', reject);
       thread.on('exit', (code) => reject(new Error(`policy thread stopped with exit code ${code}`)));
@@ -97,13 +104,14 @@ export class PolicyThread implements AheadPushes {
       const path = builtWorkerPath(import.meta.url, 'parallel', 'policy-worker.js');
       throw new Error(`policy worker not found at ${path}; run npm run build first`);
     }
-    const buffers = ringBuffers(options.runLength, options.maxSamples);
+    const buffers = ringBuffers(options.runLength, options.maxSamples, options.draws !== undefined);
     const { toPolicy, toEngine } = keyIdArrays(options.trace, options.trainEnd);
     const { trace, maxSamples: _maxSamples, runLength: _runLength, ...policy } = options;
     const setup: PolicySetup = { ...policy, trace: sharedTrace(trace), toPolicy, toEngine, ring: buffers };
     const thread = new Worker(script);
     thread.postMessage(setup);
-    return new PolicyThread(thread, new PushRing(buffers));
+    const ring = new PushRing(buffers);
+    return new PolicyThread(thread, ring, options.draws === undefined ? undefined : new DrawsFromThread(ring));
   }
 
   /** Resolves once the policy is prepared; rejects with its error. */
@@ -140,6 +148,7 @@ export class PolicyThread implements AheadPushes {
   }
 
   async terminate(): Promise<void> {
+    this.#ring.stop();
     await this.#thread.terminate();
   }
 
@@ -147,5 +156,37 @@ export class PolicyThread implements AheadPushes {
     if (this.#held === -1) return;
     this.#ring.release(this.#held);
     this.#held = -1;
+  }
+}
+
+/**
+ * The latency draws that a policy thread makes, taken block by block: the
+ * same stream, in the same order, as the engine's own `LognormalLatency`
+ * with the same parameters and seed would give.
+ */
+class DrawsFromThread implements LatencySource {
+  readonly isZero = false;
+  readonly #ring: PushRing;
+  #draws: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  #next = 0;
+  /** Block in use, or -1 before the first draw. */
+  #block = -1;
+
+  constructor(ring: PushRing) {
+    this.#ring = ring;
+  }
+
+  next(): number {
+    if (this.#next === this.#draws.length) this.#takeBlock();
+    return this.#draws[this.#next++];
+  }
+
+  #takeBlock(): void {
+    if (this.#block !== -1) this.#ring.releaseDraws(this.#block);
+    this.#block = (this.#block + 1) % DRAW_BLOCKS;
+    this.#draws = this.#ring.takeDraws(this.#block, RUN_TIMEOUT_MS, () => {
+      throw new Error(`policy thread made no latency draws in ${RUN_TIMEOUT_MS / 1000} s`);
+    });
+    this.#next = 0;
   }
 }

@@ -3,6 +3,8 @@
  * outcomes, calls it for every request of the trace in runs, as the
  * replay engine's `#callAhead` would, and hands each run's pushes to the
  * replay thread through a `PushRing`. Then it posts the policy's report.
+ * With log-normal fetch latencies, it also makes the replay's draws until
+ * the replay thread stops it.
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +12,7 @@ import { IsolatedPolicy, adoptKeyIds } from '../policies/isolate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import type { PrefetchSink, RequestEvent } from '../policies/policy.js';
 import { AHEAD_REQUESTS } from '../sim/engine.js';
+import { LognormalLatency } from '../sim/latency.js';
 import { withKeyTable } from '../trace/key-table.js';
 import type { Trace } from '../trace/trace.js';
 import { failureOf } from './failure.js';
@@ -33,9 +36,12 @@ port.on('message', async (setup: PolicySetup) => {
     const inner = entry.create({ params: setup.params, label: setup.label, settings: setup.settings });
     const policy = new IsolatedPolicy(inner, trace, setup.trainEnd);
     await policy.runPrepare({ seed: setup.settings.seed, log: () => {} });
+    const { draws: spec } = setup;
+    const draws = spec === undefined ? undefined : new LognormalLatency(spec.median, spec.p99, spec.seed);
     post({ type: 'ready' });
-    callInRuns(policy, trace, setup, ring);
+    callInRuns(policy, trace, setup, ring, draws);
     post({ type: 'done', report: policy.report() });
+    if (draws !== undefined) ring.serveDraws(draws);
   } catch (error) {
     const failure = failureOf(error);
     ring.fail(failure);
@@ -72,7 +78,13 @@ class RecordingSink implements PrefetchSink {
  * requests, AHEAD_REQUESTS at a time. A run ends early when its pushes
  * would overflow the slot; the replay thread follows the runs as given.
  */
-function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ring: PushRing): void {
+function callInRuns(
+  policy: IsolatedPolicy,
+  trace: Trace,
+  setup: PolicySetup,
+  ring: PushRing,
+  draws: LognormalLatency | undefined,
+): void {
   const { keyIds, sizes, times, length } = trace;
   const scoredStart = Math.min(setup.trainEnd, length);
   const event: RequestEvent = { index: 0, keyId: 0, time: 0, sizeBytes: 0, outcome: 0, isScored: false };
@@ -88,7 +100,7 @@ function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ri
     sink.isScored = isScored;
     let first = phaseStart;
     while (first < phaseEnd) {
-      ring.waitFree(slot);
+      ring.waitFree(slot, draws);
       const starts = ring.startsOf(slot);
       const keys = ring.keysOf(slot);
       const end = Math.min(phaseEnd, first + AHEAD_REQUESTS);
@@ -120,7 +132,7 @@ function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ri
       slot = (slot + 1) % RING_SLOTS;
       if (j < end) {
         // Request j was called, but its pushes did not fit: they open the next run.
-        j = carryOver(ring, slot, j, sink, sampleCount);
+        j = carryOver(ring, slot, j, sink, sampleCount, draws);
         slot = (slot + 1) % RING_SLOTS;
       }
       first = j;
@@ -133,8 +145,15 @@ function callInRuns(policy: IsolatedPolicy, trace: Trace, setup: PolicySetup, ri
  * the next request. They fit, because the boundary rejects more than
  * SLOT_KEYS pushes after one request.
  */
-function carryOver(ring: PushRing, slot: number, index: number, sink: RecordingSink, sampleCount: number): number {
-  ring.waitFree(slot);
+function carryOver(
+  ring: PushRing,
+  slot: number,
+  index: number,
+  sink: RecordingSink,
+  sampleCount: number,
+  draws: LognormalLatency | undefined,
+): number {
+  ring.waitFree(slot, draws);
   const starts = ring.startsOf(slot);
   starts[0] = 0;
   starts[1] = sink.count;

@@ -170,10 +170,9 @@ export class ReplayEngine implements PrefetchSink {
     this.#trace = trace;
     this.#policy = policy;
     this.#options = options;
-    this.#latency = latencySource(
-      options.fetchLatency ?? { kind: 'fixed', value: 0 },
-      options.latencySeed ?? 1,
-    );
+    this.#latency =
+      options.aheadPushes?.latency ??
+      latencySource(options.fetchLatency ?? { kind: 'fixed', value: 0 }, options.latencySeed ?? 1);
     this.#pending = new PendingFetches(options.backendConcurrency ?? Infinity);
     this.#isMeasuringEveryCall = options.predictionLatency === 'measured';
     if (typeof options.predictionLatency === 'number') {

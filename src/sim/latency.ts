@@ -90,7 +90,7 @@ const LOGNORMAL_BATCH = 1024;
  * G. Marsaglia and T. A. Bray (SIAM Review, 1964), which needs no sine or
  * cosine. The uniforms have 24 random bits, one generator call each.
  */
-class LognormalLatency implements LatencySource {
+export class LognormalLatency implements LatencySource {
   readonly isZero = false;
   readonly #rng: ReturnType<typeof xoroshiro128plus>;
   readonly #mu: number;
@@ -108,6 +108,11 @@ class LognormalLatency implements LatencySource {
   next(): number {
     if (this.#nextInBatch === LOGNORMAL_BATCH) this.#refill();
     return this.#batch[this.#nextInBatch++];
+  }
+
+  /** Writes the next `out.length` draws into `out`, the values `next` would return. */
+  fill(out: Float64Array): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.next();
   }
 
   #refill(): void {

@@ -1,5 +1,5 @@
 import type { Capacity } from './cache.js';
-import type { LatencySpec } from './latency.js';
+import type { LatencySource, LatencySpec } from './latency.js';
 import type { ReplayCounters } from './metrics.js';
 
 /** Eviction rule of the cache: LRU, or Belady's OPT as a bound. */
@@ -62,6 +62,11 @@ export interface AheadPushes {
   take(first: number, end: number): { covered: number; starts: Int32Array; keys: Int32Array };
   /** Wall times of the sampled calls, in ms, once every run was taken. */
   samples(): Float64Array;
+  /**
+   * Fetch latencies drawn on the thread that makes the pushes. They equal
+   * the draws the engine would make from `fetchLatency` and `latencySeed`.
+   */
+  readonly latency?: LatencySource;
 }
 
 /** Everything measured in one replay of one policy. */

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimulatorError } from '../../src/errors.js';
+import { BLOCK_DRAWS, DRAW_BLOCKS } from '../../src/parallel/push-ring.js';
 import { MAX_PUSHES_PER_REQUEST } from '../../src/policies/policy.js';
 import type { LatencySpec } from '../../src/sim/latency.js';
 import { simulate, type PolicyRun, type SimulateOptions } from '../../src/simulate.js';
@@ -69,6 +70,19 @@ describe('a policy on its own thread', () => {
       expect(threaded[0].counters.issuedPrefetches).toBeGreaterThan(0);
     });
   }
+
+  it('matches the replay thread past one round of draw blocks', async () => {
+    const { inline, threaded } = await runsBothWays({
+      trace: traceOf(Array.from(generateKeys('mixed', 60_000, 4))),
+      policies: ['next-key'],
+      params: ['next-key.min-count=1'],
+      capacities: [{ unit: 'objects', objects: 100 }],
+      trainFraction: 0.1,
+      fetchLatency: { kind: 'lognormal', median: 3, p99: 30 },
+    });
+    expect(threaded).toEqual(inline);
+    expect(threaded[0].counters.fetches).toBeGreaterThan(DRAW_BLOCKS * BLOCK_DRAWS);
+  });
 
   it('carries pushes over when a run overflows its slot', async () => {
     // 100 keys after each of 4,096 requests overflow a slot of 262,144.
