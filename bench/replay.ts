@@ -5,11 +5,9 @@
  * workers. With CACHESIM_BIN naming libCacheSim's `cachesim`, that binary
  * runs on the same files in the same run.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Bench } from 'tinybench';
 import type { LruStoreKind } from '../src/sim/engine.js';
 import type { LatencySpec } from '../src/sim/latency.js';
@@ -18,6 +16,8 @@ import { loadTrace } from '../src/trace/load.js';
 import { TraceBuilder, type Trace } from '../src/trace/trace.js';
 import { writeTraceCsv } from '../src/trace/write-csv.js';
 import { writeGeneratedTrace } from '../src/trace/write-generated.js';
+import { cachesimBinary, cachesimFigures, cachesimLines, type CachesimFigures, type OurFigures } from './cachesim.js';
+import { median, PROCESS_RUNS, run, timeProcess, type ProcessFigure } from './process-time.js';
 import { replayProfile } from './profile.js';
 import type { BenchSection } from './section.js';
 
@@ -28,8 +28,6 @@ const REQUESTS = 10_000_000;
 const ZIPF_KEYS = 1_000_000;
 const CAPACITY_OBJECTS = 10_000;
 const SWEEP_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
-/** Whole-process runs per command; the median is reported. */
-const PROCESS_RUNS = 3;
 /**
  * Pairs of sweep runs, one with 1 worker and one with 2 in each pair, so
  * that a change in the machine's load between runs affects both sides.
@@ -48,13 +46,6 @@ const TARGETS = {
   peakMiB: 300,
   sweepRatio: 0.6,
 };
-
-const run = promisify(execFile);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function millions(rate: number): string {
   return `${(rate / 1e6).toFixed(2)} M/s`;
@@ -147,29 +138,6 @@ function policyCallsOf(loopCase: { policy: string; policyThread: boolean }): str
   return loopCase.policyThread ? 'second thread' : 'replay thread';
 }
 
-interface ProcessFigure {
-  command: string;
-  medianWallMs: number;
-  medianPeakMiB: number;
-}
-
-/**
- * Runs a command `runs` times under /usr/bin/time and returns the medians of
- * wall time and peak RSS (with two runs, the larger of each).
- */
-async function timeProcess(args: string[], label: string, runs = PROCESS_RUNS): Promise<ProcessFigure> {
-  const walls: number[] = [];
-  const peaks: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { stderr } = await run('/usr/bin/time', ['-f', 'bench-time %e %M', ...args], { maxBuffer: 1 << 24 });
-    const match = /bench-time ([0-9.]+) ([0-9]+)/.exec(stderr);
-    if (match === null) throw new Error(`/usr/bin/time printed no figures for ${label}: ${stderr.slice(-500)}`);
-    walls.push(Number(match[1]) * 1000);
-    peaks.push(Number(match[2]) / 1024);
-  }
-  return { command: label, medianWallMs: median(walls), medianPeakMiB: median(peaks) };
-}
-
 interface SweepFigures {
   oneWorker: ProcessFigure;
   twoWorkers: ProcessFigure;
@@ -234,6 +202,8 @@ async function runOnce(args: string[]): Promise<void> {
 
 /** Measures the replay figures and returns that section of the benchmark page. */
 export async function replaySection(): Promise<BenchSection> {
+  // A CACHESIM_BIN that names no file fails here, not minutes later.
+  const cachesim = cachesimBinary();
   const dir = mkdtempSync(join(tmpdir(), 'cache-sim-replay-'));
   try {
     const loadBefore = loadavg()[0];
@@ -247,35 +217,45 @@ export async function replaySection(): Promise<BenchSection> {
     ];
 
     const cacheDir = join(dir, 'cache');
-    const processes = [await processFigures(`zipfian, ${ZIPF_KEYS} keys`, zipfCsv, cacheDir)];
+    const csvs = [{ trace: `zipfian, ${ZIPF_KEYS} keys`, csv: zipfCsv }];
     if (real !== undefined) {
       const realCsv = join(dir, 'cloudphysics-repeated.csv');
       await writeTraceCsv(real, realCsv);
-      processes.push(await processFigures('cloudPhysicsIO.csv repeated', realCsv, cacheDir));
+      csvs.push({ trace: 'cloudPhysicsIO.csv repeated', csv: realCsv });
     }
-    const cachesim = await cachesimFigures(dir, zipfCsv);
+    const processes: ProcessFigures[] = [];
+    for (const { trace, csv } of csvs) processes.push(await processFigures(trace, csv, cacheDir));
+    const cachesimRuns: CachesimFigures[] = [];
+    for (const { trace, csv } of cachesim === undefined ? [] : csvs) {
+      cachesimRuns.push(await cachesimFigures(cachesim!, trace, csv, dir, CLI, CAPACITY_OBJECTS));
+    }
     const profile = await replayProfile(zipfCsv, cacheDir);
 
-    const json = { loadAverageBefore: loadBefore, requests: REQUESTS, capacityObjects: CAPACITY_OBJECTS, loops, processes, cachesim, reference: REFERENCE, targets: TARGETS, profile };
+    const json = {
+      loadAverageBefore: loadBefore,
+      requests: REQUESTS,
+      capacityObjects: CAPACITY_OBJECTS,
+      loops,
+      processes,
+      cachesim: cachesim === undefined ? null : cachesimRuns,
+      cachesimBinary: cachesim ?? null,
+      reference: REFERENCE,
+      targets: TARGETS,
+      profile,
+    };
     return { markdown: replayMarkdown(json), json };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs libCacheSim's cachesim on the same CSV when CACHESIM_BIN names it. */
-async function cachesimFigures(dir: string, csv: string): Promise<ProcessFigure | null> {
-  const binary = process.env.CACHESIM_BIN;
-  if (binary === undefined || !existsSync(binary)) return null;
-  const format = 'time-col=1, obj-id-col=2, delimiter=,, has-header=true';
-  return timeProcess([binary, csv, 'csv', 'lru', String(CAPACITY_OBJECTS), '--ignore-obj-size', '1', '-t', format], 'cachesim lru, CSV');
-}
-
 type ReplayJson = {
   loadAverageBefore: number;
   loops: LoopFigure[];
   processes: ProcessFigures[];
-  cachesim: ProcessFigure | null;
+  /** Null when CACHESIM_BIN was not set. */
+  cachesim: CachesimFigures[] | null;
+  cachesimBinary: string | null;
   profile: { policy: string; top: { name: string; selfShare: number }[] }[];
 };
 
@@ -299,10 +279,21 @@ const FINDINGS = [
   '- **Policy calls.** The policy hook cost about 50 ns per request even for a policy that does nothing, and next-key\'s calls took about as long as the replay\'s own work. A policy that sets `ignoresOutcomes` (its prefetches depend on the requests alone) is now called for runs of 4,096 requests ahead of the replay: about 7% faster on one thread. The event object of such a policy had a getter, which put its fields in a dictionary and made every write slow; it is a class now. Packing next-key\'s two state bits per key into 256 KB instead of 1 MB gave about 5% more.',
   '- **Second thread.** With the calls made ahead, a worker thread can make them while the replay runs, handing over the prefetches of each run through a ring of four slots in shared memory (`PushRing`, `Atomics.wait`). next-key with the timing model went from about 3.5 s to 2.3 s per 10M requests in development runs; the results are identical (tested).',
   '- **Not helped.** Putting the LRU slot inside the engine\'s record, numbering next-key\'s rows in first-seen order, page-aligned records, reading both cache lines of a successor record ahead, validating slots on lookup instead of clearing them on eviction, a bottom-up or a 4-ary completion heap, and loading the chart modules as soon as the sweep\'s last job is handed out made no measurable difference or were slower, and were reverted.',
-  '- **Completion heap.** On cloudPhysicsIO.csv repeated, whose clock is in seconds, a log-normal latency of median 2 and p99 20 keeps 60 to 90 fetches in flight, and a push and pop cost about 75 ns, mostly mispredicted comparisons. There the replay thread, not the policy thread, limits next-key with the timing model: over three runs it waited 37 ms in all for the policy\'s pushes.',
-  '- **Sweep.** In a 2-worker sweep of the cloudPhysics trace, about 0.3 s passes before the workers replay (0.17 s of module loading in the main thread, then the workers\' own) and about 0.34 s after them (chart rendering 0.14 s, chart modules 0.07 s, evaluation). A cut in serial time shortens the 1-worker run too, so reaching 0.6 there needs about 0.37 s less of it, or 0.15 s less that only the 2-worker run pays.',
+  '- **Completion heap.** On cloudPhysicsIO.csv repeated, whose clock is in seconds, a log-normal latency of median 2 and p99 20 keeps 60 to 90 fetches in flight on average, and a push and pop cost about 75 ns, mostly mispredicted comparisons. There the replay thread, not the policy thread, limits next-key with the timing model: over three runs it waited 37 ms in all for the policy\'s pushes.',
+  '- **Calendar queue (reverted).** A ring of 128 buckets, each a quarter of the median latency wide with room for 8 completions, and the heap for the rest, kept the exact order and was 30% faster than the heap alone in a standalone test with 16 requests per clock tick. In the replay it was no faster: the real trace has one-second timestamps and bursts of up to 2,513 requests in one second, so 84% of completions found their bucket full and went to the heap. With 32 buckets per median latency, about 40% still did.',
+  '- **Latency draws on the policy thread.** With the policy on a second thread, the log-normal draws took about a tenth of the replay thread\'s profile (0.26 s of about 2.4 s for 10M requests of cloudPhysics). The policy thread mostly waits, so it now fills blocks of 8,192 draws from the same seeded stream in shared memory, and the replay reads them in order. next-key with the timing model on cloudPhysics took 2.14 to 2.49 s instead of 2.43 to 2.67 s in alternating runs, with identical results (tested).',
+  '- **Sweep.** In a 2-worker sweep of the cloudPhysics trace, about 0.3 s passes before the workers replay (0.17 s of module loading in the main thread, then the workers\' own) and about 0.2 s after them (chart rendering 0.17 s, the report files). A cut in serial time shortens the 1-worker run too, so reaching 0.6 there needs about 0.35 s less of it, or about 0.14 s less that only the 2-worker run pays.',
+  '- **Sweep contention.** Each replay in a 2-worker sweep takes 10 to 15% longer than alone, and two separate processes slow each other the same way. A pointer-chasing loop over 1 MB slowed by up to 8% beside a copy of itself, while a loop of integer arithmetic did not slow at all, so the two cores share part of the memory path. That costs the 2-worker run about 0.4 s of CPU time on cloudPhysics. Starting the workers before the CLI loads its own modules did not help (ratios 0.62 to 0.70 against 0.62 to 0.66 in four alternating pairs): three threads then share two cores while the main thread still loads.',
   '',
 ];
+
+/** Our whole-process figures and LRU miss ratio (zero latency) on one trace. */
+function ourFigures(json: ReplayJson, trace: string): OurFigures | undefined {
+  const process = json.processes.find((p) => p.trace === trace);
+  const lru = json.loops.find((l) => l.trace === trace && l.policy === 'lru' && l.store === 'dense' && l.timing === 'zero latency');
+  if (process === undefined || lru === undefined) return undefined;
+  return { fromCsv: process.fromCsv, fromCache: process.fromCache, missRatio: 1 - lru.hitRatio };
+}
 
 function processRate(figure: ProcessFigure): number {
   return REQUESTS / (figure.medianWallMs / 1000);
@@ -333,7 +324,6 @@ function targetRows(json: ReplayJson): string[] {
 }
 
 function replayMarkdown(json: ReplayJson): string {
-  const zipf = json.processes[0];
   const lines = [
     '## Replay',
     '',
@@ -356,11 +346,10 @@ function replayMarkdown(json: ReplayJson): string {
     ...json.processes.flatMap((p) => [p.fromCsv, p.fromCache].map(
       (f) => `| ${p.trace} | ${f.command} | ${(f.medianWallMs / 1000).toFixed(2)} s | ${millions(processRate(f))} | ${f.medianPeakMiB.toFixed(0)} MiB |`,
     )),
-    ...(json.cachesim === null ? [] : [`| zipfian | ${json.cachesim.command} | ${(json.cachesim.medianWallMs / 1000).toFixed(2)} s | ${millions(processRate(json.cachesim))} | ${json.cachesim.medianPeakMiB.toFixed(0)} MiB |`]),
     '',
-    json.cachesim === null
-      ? `libCacheSim's cachesim was not measured in this run (set CACHESIM_BIN to its binary). Its figures on this machine kind, one thread, LRU: ${millions(REFERENCE.binaryRate)} from its binary format and ${millions(REFERENCE.csvRate)} from CSV, peak memory ${REFERENCE.binaryPeakMiB} MiB and ${REFERENCE.csvPeakMiB} MiB.`
-      : `cachesim ran on the same Zipf CSV in this run; ratio of its wall time to our CSV run: ${(json.cachesim.medianWallMs / zipf.fromCsv.medianWallMs).toFixed(2)}.`,
+    ...(json.cachesim === null
+      ? [`libCacheSim's cachesim was not measured in this run (set CACHESIM_BIN to its binary). Its figures on this machine kind, one thread, LRU: ${millions(REFERENCE.binaryRate)} from its binary format and ${millions(REFERENCE.csvRate)} from CSV, peak memory ${REFERENCE.binaryPeakMiB} MiB and ${REFERENCE.csvPeakMiB} MiB.`]
+      : cachesimLines(json.cachesimBinary!, CAPACITY_OBJECTS, json.cachesim, (trace) => ourFigures(json, trace))),
     '',
     `### Sweep of ${SWEEP_SIZES.length} cache sizes`,
     '',
