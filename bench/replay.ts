@@ -319,7 +319,7 @@ function targetRows(json: ReplayJson): string[] {
     rows.push(`| whole process from CSV ≥ 1.7 M/s | ${trace} | ${millions(processRate(fromCsv))} | ${verdict(processRate(fromCsv) >= TARGETS.csvRate)} |`);
     rows.push(`| whole process from the trace cache ≥ 8 M/s | ${trace} | ${millions(processRate(fromCache))} | ${verdict(processRate(fromCache) >= TARGETS.cachedRate)} |`);
     rows.push(`| peak memory, 10M requests, < 300 MiB | ${trace} | ${fromCsv.medianPeakMiB.toFixed(0)} MiB (CSV), ${fromCache.medianPeakMiB.toFixed(0)} MiB (cache) | ${verdict(peak < TARGETS.peakMiB)} |`);
-    rows.push(`| sweep with 2 workers ≤ 0.6 × 1 worker | ${trace} | ${sweep.ratio.toFixed(2)} | ${verdict(sweep.ratio <= TARGETS.sweepRatio)} |`);
+    rows.push(`| sweep with 2 workers ≤ 0.6 × 1 worker | ${trace} | ${sweep.ratio.toFixed(3)} | ${verdict(sweep.ratio <= TARGETS.sweepRatio)} |`);
   }
   return rows;
 }
@@ -358,7 +358,7 @@ function replayMarkdown(json: ReplayJson): string {
     '',
     '| trace | 1 worker | 2 workers | ratio per pair | median ratio |',
     '|---|---:|---:|---|---:|',
-    ...json.processes.map(({ trace, sweep }) => `| ${trace} | ${(sweep.oneWorker.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.oneWorker.medianPeakMiB.toFixed(0)} MiB | ${(sweep.twoWorkers.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.twoWorkers.medianPeakMiB.toFixed(0)} MiB | ${sweep.pairRatios.map((r) => r.toFixed(2)).join(', ')} | ${sweep.ratio.toFixed(2)} |`),
+    ...json.processes.map(({ trace, sweep }) => `| ${trace} | ${(sweep.oneWorker.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.oneWorker.medianPeakMiB.toFixed(0)} MiB | ${(sweep.twoWorkers.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.twoWorkers.medianPeakMiB.toFixed(0)} MiB | ${sweep.pairRatios.map((r) => r.toFixed(3)).join(', ')} | ${sweep.ratio.toFixed(3)} |`),
     '',
     '### Targets',
     '',
