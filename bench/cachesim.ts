@@ -53,8 +53,10 @@ export async function cachesimFigures(
     missRatios.push(Number(match[1]));
   };
   const common = ['lru', String(capacity), '--ignore-obj-size', '1'];
-  const fromCsv = await timeProcess([binary, csv, 'csv', ...common, '-t', CSV_FORMAT], 'cachesim lru, CSV', undefined, readMissRatio);
-  const fromBinary = await timeProcess([binary, binaryTrace, 'oracleGeneral', ...common], 'cachesim lru, oracleGeneral binary', undefined, readMissRatio);
+  // cachesim writes a results file into its working directory.
+  const options = { onOutput: readMissRatio, cwd: dir };
+  const fromCsv = await timeProcess([binary, csv, 'csv', ...common, '-t', CSV_FORMAT], 'cachesim lru, CSV', options);
+  const fromBinary = await timeProcess([binary, binaryTrace, 'oracleGeneral', ...common], 'cachesim lru, oracleGeneral binary', options);
   if (new Set(missRatios).size !== 1) {
     throw new Error(`cachesim printed different miss ratios for ${trace}: ${missRatios.join(', ')}`);
   }

@@ -152,8 +152,8 @@ async function sweepFigures(oneWorkerArgs: string[], twoWorkersArgs: string[]): 
   const ones: ProcessFigure[] = [];
   const twos: ProcessFigure[] = [];
   for (let pair = 0; pair < SWEEP_PAIRS; pair++) {
-    ones.push(await timeProcess(oneWorkerArgs, 'sweep, 1 worker', 1));
-    twos.push(await timeProcess(twoWorkersArgs, 'sweep, 2 workers', 1));
+    ones.push(await timeProcess(oneWorkerArgs, 'sweep, 1 worker', { runs: 1 }));
+    twos.push(await timeProcess(twoWorkersArgs, 'sweep, 2 workers', { runs: 1 }));
   }
   const pairRatios = ones.map((one, i) => twos[i].medianWallMs / one.medianWallMs);
   const combined = (figures: ProcessFigure[], command: string): ProcessFigure => ({
