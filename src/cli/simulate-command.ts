@@ -35,7 +35,7 @@ export interface SimulateArgs extends EvalArgs, TraceArgs {
   model?: string;
   out?: string;
   progress?: boolean;
-  /** Worker threads; default: the cores Node may use. */
+  /** Threads that replay, the main one included; default: the cores Node may use. */
   workers?: number;
 }
 
@@ -109,7 +109,7 @@ async function loadAndReplay(
     }, workers, {
       metricsWindows,
       pool,
-      // A worker without a job leaves a core idle until the last run is
+      // A thread without a job leaves a core idle until the last run is
       // back, time in which the chart modules can load. A failure to load
       // them is reported when the charts are drawn.
       onWorkerIdle: () => void loadChartModules().catch(() => {}),

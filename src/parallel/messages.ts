@@ -16,20 +16,22 @@ export interface SharedTrace {
   keyTable: KeyTable;
 }
 
-/** First message from the main thread to a worker: the trace to replay. */
-export interface TraceMessage {
-  type: 'trace';
+/**
+ * The one message from the main thread to a replay worker: the trace, and
+ * the jobs that the worker and the other replaying threads claim one at a
+ * time through `claims` (see `JobClaims`).
+ */
+export interface JobsMessage {
+  type: 'jobs';
   trace: SharedTrace;
-}
-
-/** Message from the main thread to a worker, after the trace. */
-export interface JobMessage {
-  type: 'job';
-  index: number;
-  options: JobOptions;
+  /** Run index of each job, in claim order. */
+  indices: number[];
+  /** Options of each job, in claim order. */
+  options: JobOptions[];
+  claims: SharedArrayBuffer;
   /**
-   * Metrics windows to summarise the run over once it is replayed (see
-   * `RunSummary`). Without it the worker sends no summary.
+   * Metrics windows to summarise each run over once it is replayed (see
+   * `RunSummary`). Without it the worker sends no summaries.
    */
   metricsWindows?: number;
 }
@@ -48,4 +50,6 @@ export interface WorkerFailure {
 export type WorkerMessage =
   | { type: 'log'; line: string }
   | { type: 'done'; index: number; run: PolicyRun; summary?: RunSummary }
-  | { type: 'failed'; index: number; failure: WorkerFailure };
+  | { type: 'failed'; index: number; failure: WorkerFailure }
+  /** No job was left to claim. */
+  | { type: 'drained' };

@@ -1,20 +1,17 @@
 /**
- * Worker thread entry: replays the (policy, capacity) jobs it is sent
- * against the trace it received first, one at a time, and posts each run
- * back. The trace's columns live in shared memory, so no worker copies
- * them.
+ * Worker thread entry: receives the trace and the jobs of a sweep, then
+ * claims (policy, capacity) jobs one at a time until none is left, replays
+ * each, and posts each run back. The trace's columns live in shared
+ * memory, so no worker copies them.
  */
 import { parentPort } from 'node:worker_threads';
-import { summariseRun } from '../eval/run-summary.js';
-import { metricsWindowBounds } from '../eval/window-bounds.js';
-import { simulate, type PolicyRun } from '../simulate.js';
 import { withKeyTable } from '../trace/key-table.js';
-import type { Trace } from '../trace/trace.js';
 import { failureOf } from './failure.js';
-import type { JobMessage, TraceMessage, WorkerMessage } from './messages.js';
+import { JobClaims } from './job-claims.js';
+import type { JobsMessage, WorkerMessage } from './messages.js';
+import { replayJob } from './replay-job.js';
 
 const port = parentPort!;
-let trace: Trace | undefined;
 
 // Runs are copied to the main thread, never transferred. A transfer
 // detaches the ArrayBuffer, and the first detached buffer in a thread
@@ -25,44 +22,22 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-/**
- * Returns the run with empty per-request arrays, for a run sent with its
- * summary: the summary carries all that the evaluation reads from them,
- * and copying them (50 MB for ten million requests) would cost both
- * threads time.
- */
-function withoutRequestArrays(run: PolicyRun): PolicyRun {
-  return {
-    ...run,
-    outcomes: new Uint8Array(0),
-    issuedPrefetchesPerRequest: new Uint32Array(0),
-    waitLatencies: new Float64Array(0),
-    onRequestMs: new Float64Array(0),
-  };
-}
-
-port.on('message', async (message: TraceMessage | JobMessage) => {
-  if (message.type === 'trace') {
-    trace = withKeyTable(message.trace.fields, message.trace.keyTable);
-    return;
-  }
-  const { index, options, metricsWindows } = message;
-  try {
-    if (trace === undefined) throw new Error('replay worker got a job before the trace');
-    const result = await simulate({
-      ...options,
-      trace,
-      log: (line) => post({ type: 'log', line }),
-    });
-    const run = result.runs[0];
-    if (metricsWindows === undefined) {
-      post({ type: 'done', index, run });
+// `on` rather than `once`: the listener keeps the thread alive after its
+// last message, so it never exits before the main thread has read them
+// all, and ends only when that thread terminates it.
+port.on('message', async (message: JobsMessage) => {
+  const trace = withKeyTable(message.trace.fields, message.trace.keyTable);
+  const claims = new JobClaims(message.indices.length, message.claims);
+  const log = (line: string) => post({ type: 'log', line });
+  for (let job = claims.next(); job !== undefined; job = claims.next()) {
+    const index = message.indices[job];
+    try {
+      const { run, summary } = await replayJob(trace, message.options[job], message.metricsWindows, log);
+      post({ type: 'done', index, run, summary });
+    } catch (error) {
+      post({ type: 'failed', index, failure: failureOf(error) });
       return;
     }
-    const bounds = metricsWindowBounds(result.trace.scoredRequests, metricsWindows);
-    const summary = summariseRun(run, bounds);
-    post({ type: 'done', index, run: withoutRequestArrays(run), summary });
-  } catch (error) {
-    post({ type: 'failed', index, failure: failureOf(error) });
   }
+  post({ type: 'drained' });
 });

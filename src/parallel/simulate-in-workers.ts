@@ -4,7 +4,9 @@ import { readTrace } from '../trace/read.js';
 import type { Trace } from '../trace/trace.js';
 import type { RunSummary } from '../eval/run-summary.js';
 import { errorOf } from './failure.js';
-import type { JobMessage, JobOptions, TraceMessage, WorkerMessage } from './messages.js';
+import { JobClaims } from './job-claims.js';
+import type { JobOptions, JobsMessage, WorkerMessage } from './messages.js';
+import { replayJob } from './replay-job.js';
 import { sharedTrace } from './shared-trace.js';
 import { ReplayWorkerPool, type ReplayWorker } from './worker-pool.js';
 
@@ -25,8 +27,8 @@ export interface WorkerExtras {
    */
   metricsWindows?: number;
   /**
-   * Called once, when the first worker has no job left while others may
-   * still replay. A caller can use the core that worker frees to prepare
+   * Called once, when the first replaying thread has no job left while
+   * others may still replay. A caller can use the core it frees to prepare
    * what it needs after the replays. Not called when no worker starts.
    */
   onWorkerIdle?: () => void;
@@ -39,15 +41,17 @@ export interface WorkerExtras {
 }
 
 /**
- * Returns how many worker threads `simulateInWorkers` uses for these
+ * Returns how many worker threads `simulateInWorkers` starts for these
  * policies and capacities: 0 when it replays everything in this thread.
+ * Without a main-thread policy, this thread replays jobs too, so one
+ * thread fewer is started than the threads that replay.
  *
- * @param policies policy ids or module paths
- * @param workers worker threads to start at most, at least 1
+ * @param workers threads that replay at most, this one included, at least 1
  */
 export function replayWorkersNeeded(policies: readonly string[], capacities: number, workers: number): number {
   if (workers <= 1 || policies.length * capacities <= 1) return 0;
   const inWorkers = policies.filter((policy) => !MAIN_THREAD_POLICIES.includes(policy)).length;
+  if (inWorkers === policies.length) return Math.min(workers, inWorkers * capacities) - 1;
   return Math.min(workers, inWorkers * capacities);
 }
 
@@ -62,13 +66,17 @@ export interface WorkerSimulationResult extends SimulationResult {
 }
 
 /**
- * Runs `simulate` with its (policy, capacity) pairs spread over worker
- * threads. Each pair is replayed by its own `simulate` call with a fresh
- * policy, as the sequential loop does, and runs are put back in the
- * sequential order, so the result does not depend on the worker count.
- * With one worker, or one pair, everything runs in this thread.
+ * Runs `simulate` with its (policy, capacity) pairs spread over threads.
+ * Each pair is replayed by its own `simulate` call with a fresh policy, as
+ * the sequential loop does, and runs are put back in the sequential order,
+ * so the result does not depend on the thread count. With one thread, or
+ * one pair, everything runs in this thread.
  *
- * @param workers worker threads to start at most, at least 1
+ * This thread replays pairs too, unless a main-thread policy (lstm) keeps
+ * it busy: it has its modules loaded already, while a new worker takes
+ * about 0.1 s to load them.
+ *
+ * @param workers threads that replay at most, this one included, at least 1
  */
 export async function simulateInWorkers(
   given: SimulateOptions,
@@ -107,7 +115,7 @@ export async function simulateInWorkers(
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
   const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
   await Promise.all([
-    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, { ...extras, workers }),
+    runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, { ...extras, workers, replaysHere: inMain.length === 0 }),
     runInMainThread(options, inMain, jobOptions, runs),
   ]);
   return { ...summary, runs, runSummaries };
@@ -151,21 +159,30 @@ interface WorkerOutput {
   runSummaries: (RunSummary | undefined)[];
 }
 
-/** Hands the jobs to up to `workers` threads, each taking the next when done. */
+/**
+ * Replays the jobs on up to `workers` threads, this one among them when
+ * `replaysHere`. Each thread claims the next job when it is done with one.
+ */
 async function runInWorkers(
   options: SimulateOptions & { trace: Trace },
   indices: number[],
   jobOptions: JobOptions[],
   output: WorkerOutput,
-  { workers, metricsWindows, onWorkerIdle, pool: started }: WorkerExtras & { workers: number },
+  { workers, metricsWindows, onWorkerIdle, pool: started, replaysHere }: WorkerExtras & { workers: number; replaysHere: boolean },
 ): Promise<void> {
   if (indices.length === 0) return;
-  const count = Math.min(workers, indices.length);
+  const count = Math.min(workers, indices.length) - (replaysHere ? 1 : 0);
   const pool = (started ?? new ReplayWorkerPool(count)).workers.slice(0, count);
-  const trace: TraceMessage = { type: 'trace', trace: sharedTrace(options.trace) };
-  for (const { thread } of pool) thread.postMessage(trace);
-  const queue = [...indices];
-  const jobOf = (index: number): JobMessage => ({ type: 'job', index, options: jobOptions[index], metricsWindows });
+  const claims = new JobClaims(indices.length);
+  const message: JobsMessage = {
+    type: 'jobs',
+    trace: sharedTrace(options.trace),
+    indices,
+    options: indices.map((index) => jobOptions[index]),
+    claims: claims.buffer,
+    metricsWindows,
+  };
+  for (const { thread } of pool) thread.postMessage(message);
   let hasReportedIdle = false;
   const reportIdle = () => {
     if (hasReportedIdle) return;
@@ -173,36 +190,50 @@ async function runInWorkers(
     onWorkerIdle?.();
   };
   try {
-    await Promise.all(pool.map((worker) => drain(worker, queue, jobOf, output, options.log).then(reportIdle)));
+    await Promise.all([
+      ...pool.map((worker) => collect(worker, output, options.log).then(reportIdle)),
+      ...(replaysHere ? [replayClaimed(options, message, claims, output).then(reportIdle)] : []),
+    ]);
+  } catch (error) {
+    // The other threads stop after the job they are on.
+    claims.close();
+    throw error;
   } finally {
     await Promise.all(pool.map(({ thread }) => thread.terminate()));
   }
 }
 
-/** Sends jobs to one worker until the queue is empty; rejects if the worker fails. */
-function drain(
+/** Replays jobs in this thread until none is left to claim. */
+async function replayClaimed(
+  options: SimulateOptions & { trace: Trace },
+  message: JobsMessage,
+  claims: JobClaims,
+  output: WorkerOutput,
+): Promise<void> {
+  for (let job = claims.next(); job !== undefined; job = claims.next()) {
+    const index = message.indices[job];
+    const { run, summary } = await replayJob(options.trace, message.options[job], message.metricsWindows, options.log);
+    output.runs[index] = run;
+    output.runSummaries[index] = summary;
+  }
+}
+
+/** Takes one worker's runs until it has no job left; rejects if the worker fails. */
+function collect(
   { thread, stopped }: ReplayWorker,
-  queue: number[],
-  jobOf: (index: number) => JobMessage,
   output: WorkerOutput,
   log: ((line: string) => void) | undefined,
 ): Promise<void> {
   const drained = new Promise<void>((resolve, reject) => {
-    const next = () => {
-      const index = queue.shift();
-      if (index === undefined) resolve();
-      else thread.postMessage(jobOf(index));
-    };
     thread.on('message', (message: WorkerMessage) => {
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
+      else if (message.type === 'drained') resolve();
       else {
         output.runs[message.index] = message.run;
         output.runSummaries[message.index] = message.summary;
-        next();
       }
     });
-    next();
   });
   return Promise.race([drained, stopped]);
 }

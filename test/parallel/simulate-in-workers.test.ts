@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { summariseRun } from '../../src/eval/run-summary.js';
@@ -9,7 +11,7 @@ import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
 import { generateKeys } from '../../src/trace/generate.js';
 import { emptyReadStats, type Trace } from '../../src/trace/trace.js';
-import { traceOf } from '../helpers.js';
+import { temporaryDirectory, traceOf } from '../helpers.js';
 
 // The worker entry is loaded from dist/, so this file needs a build first
 // (as the CLI binary test does).
@@ -51,6 +53,12 @@ describe('simulateInWorkers', () => {
     const two = await deterministicJson(2);
     expect(one).toContain('"label": "next-key(min-count=3)"');
     expect(two).toBe(one);
+  });
+
+  it('gives identical JSON with 3 threads', async () => {
+    const one = await deterministicJson(1);
+    const three = await deterministicJson(3, { metricsWindows: 16 });
+    expect(three).toBe(one);
   });
 
   it('gives identical JSON with worker summaries', async () => {
@@ -112,8 +120,9 @@ describe('simulateInWorkers', () => {
   });
 
   it('rejects when a started worker has stopped', async () => {
-    const pool = new ReplayWorkerPool(2);
-    await pool.workers[1].thread.terminate();
+    // With 2 threads, this thread and one worker replay.
+    const pool = new ReplayWorkerPool(1);
+    await pool.workers[0].thread.terminate();
     await expect(simulateInWorkers(options, 2, { pool })).rejects.toThrow('replay worker stopped');
     await pool.terminate();
   });
@@ -130,6 +139,33 @@ describe('simulateInWorkers', () => {
     ]);
   });
 
+  for (const thread of ['worker', 'main'] as const) {
+    it(`rejects with the error of a job that fails on the ${thread} thread`, async () => {
+      const path = join(temporaryDirectory(), `fails-on-${thread}.mjs`);
+      const failsHere = thread === 'main' ? 'isMainThread' : '!isMainThread';
+      // The other thread's job waits, so that the failing thread claims one
+      // before the jobs run out.
+      const waits = 'await new Promise((resolve) => setTimeout(resolve, 300));';
+      writeFileSync(
+        path,
+        `import { isMainThread } from 'node:worker_threads';
+export default {
+  id: 'fails',
+  create: () => ({
+    label: 'fails',
+    async prepare() {
+      if (${failsHere}) throw new Error('fails in prepare');
+      ${waits}
+    },
+    onRequest() {},
+  }),
+};
+`,
+      );
+      await expect(simulateInWorkers({ ...options, policies: [path], params: [] }, 2)).rejects.toThrow('fails in prepare');
+    });
+  }
+
   it('rejects a bad parameter before starting workers', async () => {
     const bad = { ...options, params: ['next-key.depth=2'] };
     await expect(simulateInWorkers(bad, 2)).rejects.toMatchObject({ code: 'BAD_PARAMETER' });
@@ -137,9 +173,15 @@ describe('simulateInWorkers', () => {
 });
 
 describe('replayWorkersNeeded', () => {
-  it('uses one worker per job at most', () => {
-    expect(replayWorkersNeeded(['lru'], 10, 2)).toBe(2);
+  it('counts this thread among the replaying threads', () => {
+    expect(replayWorkersNeeded(['lru'], 10, 2)).toBe(1);
+    expect(replayWorkersNeeded(['lru'], 10, 4)).toBe(3);
+    expect(replayWorkersNeeded(['lru'], 2, 4)).toBe(1);
+  });
+
+  it('leaves this thread to a main-thread policy', () => {
     expect(replayWorkersNeeded(['lru', 'lstm'], 1, 4)).toBe(1);
+    expect(replayWorkersNeeded(['lru', 'lstm'], 3, 2)).toBe(2);
   });
 
   it('uses none for a single job or worker', () => {
