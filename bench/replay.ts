@@ -202,7 +202,7 @@ async function runOnce(args: string[]): Promise<void> {
 
 /** Measures the replay figures and returns that section of the benchmark page. */
 export async function replaySection(): Promise<BenchSection> {
-  // A CACHESIM_BIN that names no file fails here, not minutes later.
+  // A CACHESIM_BIN that names no file fails here, before the replays.
   const cachesim = cachesimBinary();
   const dir = mkdtempSync(join(tmpdir(), 'cache-sim-replay-'));
   try {

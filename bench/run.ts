@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/atomic-write.js';
+import { cachesimBinary } from './cachesim.js';
 import { SECTIONS, type BenchSection } from './section.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -36,6 +37,15 @@ function runSection(name: string): Promise<BenchSection & { title?: string }> {
       else reject(new Error(`bench: section ${name} failed with exit code ${code}`));
     });
   });
+}
+
+// The replay section checks CACHESIM_BIN too, but only after the ingest
+// section; a wrong path fails here, before any section runs.
+try {
+  cachesimBinary();
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exit(2);
 }
 
 const results: Record<string, unknown> = {};

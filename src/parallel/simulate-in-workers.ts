@@ -43,16 +43,20 @@ export interface WorkerExtras {
 /**
  * Returns how many worker threads `simulateInWorkers` starts for these
  * policies and capacities: 0 when it replays everything in this thread.
- * Without a main-thread policy, this thread replays jobs too, so one
- * thread fewer is started than the threads that replay.
+ * This thread is one of the `workers` threads: it replays jobs too, or
+ * runs the main-thread policies (lstm) when there are any.
  *
- * @param workers threads that replay at most, this one included, at least 1
+ * @param workers threads at most, this one included, at least 1
  */
 export function replayWorkersNeeded(policies: readonly string[], capacities: number, workers: number): number {
   if (workers <= 1 || policies.length * capacities <= 1) return 0;
   const inWorkers = policies.filter((policy) => !MAIN_THREAD_POLICIES.includes(policy)).length;
-  if (inWorkers === policies.length) return Math.min(workers, inWorkers * capacities) - 1;
-  return Math.min(workers, inWorkers * capacities);
+  return workerThreads(workers, inWorkers * capacities, inWorkers === policies.length);
+}
+
+/** Worker threads for `jobs` jobs, with this thread replaying some or busy with its own. */
+function workerThreads(workers: number, jobs: number, replaysHere: boolean): number {
+  return replaysHere ? Math.min(workers, jobs) - 1 : Math.min(workers - 1, jobs);
 }
 
 /** A simulation result with the summaries that workers computed. */
@@ -76,7 +80,7 @@ export interface WorkerSimulationResult extends SimulationResult {
  * it busy: it has its modules loaded already, while a new worker takes
  * about 0.1 s to load them.
  *
- * @param workers threads that replay at most, this one included, at least 1
+ * @param workers threads at most, this one included, at least 1
  */
 export async function simulateInWorkers(
   given: SimulateOptions,
@@ -171,7 +175,7 @@ async function runInWorkers(
   { workers, metricsWindows, onWorkerIdle, pool: started, replaysHere }: WorkerExtras & { workers: number; replaysHere: boolean },
 ): Promise<void> {
   if (indices.length === 0) return;
-  const count = Math.min(workers, indices.length) - (replaysHere ? 1 : 0);
+  const count = workerThreads(workers, indices.length, replaysHere);
   const pool = (started ?? new ReplayWorkerPool(count)).workers.slice(0, count);
   const claims = new JobClaims(indices.length);
   const message: JobsMessage = {

@@ -181,7 +181,8 @@ describe('replayWorkersNeeded', () => {
 
   it('leaves this thread to a main-thread policy', () => {
     expect(replayWorkersNeeded(['lru', 'lstm'], 1, 4)).toBe(1);
-    expect(replayWorkersNeeded(['lru', 'lstm'], 3, 2)).toBe(2);
+    expect(replayWorkersNeeded(['lru', 'lstm'], 3, 2)).toBe(1);
+    expect(replayWorkersNeeded(['lru', 'next-key', 'lstm'], 3, 4)).toBe(3);
   });
 
   it('uses none for a single job or worker', () => {
