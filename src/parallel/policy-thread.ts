@@ -13,10 +13,12 @@ import { DRAW_BLOCKS, PushRing, RING_SLOTS, ringBuffers, type RingBuffers } from
 import { sharedTrace } from './shared-trace.js';
 
 /**
- * Maximum wait for one run of pushes once the policy is prepared. A run
- * takes milliseconds, so a wait this long means the policy thread died.
+ * Maximum wait for pushes or draws while the policy thread makes no
+ * progress, once the policy is prepared. The thread notes its progress
+ * every few calls, so a wait this long means it stopped, or one policy
+ * call took about that long.
  */
-const RUN_TIMEOUT_MS = 60_000;
+const STALL_MS = 60_000;
 
 /** Setup message of a policy thread: how to build, prepare and call its policy. */
 export interface PolicySetup {
@@ -122,8 +124,8 @@ export class PolicyThread implements AheadPushes {
   take(first: number, end: number): { covered: number; starts: Int32Array; keys: Int32Array } {
     this.#releaseHeld();
     const slot = this.#next;
-    this.#ring.waitFull(slot, RUN_TIMEOUT_MS, () => {
-      throw new Error(`policy thread sent no pushes for requests from ${first} in ${RUN_TIMEOUT_MS / 1000} s`);
+    this.#ring.waitFull(slot, STALL_MS, () => {
+      throw new Error(`policy thread made no progress for ${STALL_MS / 1000} s while the replay waited for requests from ${first}`);
     });
     if (this.#ring.firstOf(slot) !== first) {
       throw new Error(`policy thread sent requests from ${this.#ring.firstOf(slot)}, but the replay is at ${first}`);
@@ -184,8 +186,8 @@ class DrawsFromThread implements LatencySource {
   #takeBlock(): void {
     if (this.#block !== -1) this.#ring.releaseDraws(this.#block);
     this.#block = (this.#block + 1) % DRAW_BLOCKS;
-    this.#draws = this.#ring.takeDraws(this.#block, RUN_TIMEOUT_MS, () => {
-      throw new Error(`policy thread made no latency draws in ${RUN_TIMEOUT_MS / 1000} s`);
+    this.#draws = this.#ring.takeDraws(this.#block, STALL_MS, () => {
+      throw new Error(`policy thread made no progress for ${STALL_MS / 1000} s while the replay waited for latency draws`);
     });
     this.#next = 0;
   }

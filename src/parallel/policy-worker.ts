@@ -20,6 +20,8 @@ import type { PolicySetup, PolicyThreadMessage } from './policy-thread.js';
 import { PushRing, RING_SLOTS, SLOT_KEYS } from './push-ring.js';
 
 const port = parentPort!;
+/** The thread notes its progress once every 64 requests: a request index with these bits clear. */
+const PROGRESS_EVERY_MASK = 63;
 
 // `on` rather than `once`: the listener keeps the thread alive after its
 // report, so that the thread never exits before the replay thread has
@@ -29,6 +31,14 @@ port.on('message', async (setup: PolicySetup) => {
   if (hasStarted) return;
   hasStarted = true;
   const ring = new PushRing(setup.ring);
+  // A policy that calls process.exit ends this thread, and the replay
+  // thread, blocked in Atomics.wait, would not see the exit event. The
+  // replay thread ends this thread only after it has read every run, so a
+  // failure recorded then is never read.
+  process.on('exit', (code) => {
+    if (ring.failure() !== undefined) return;
+    ring.fail({ name: 'Error', message: `policy thread exited with code ${code} while the replay needed it; does the policy call process.exit?` });
+  });
   try {
     const trace = withKeyTable(setup.trace.fields, setup.trace.keyTable);
     adoptKeyIds(trace, setup.trainEnd, setup.toPolicy, setup.toEngine);
@@ -107,6 +117,7 @@ function callInRuns(
       let pushed = 0;
       let j = first;
       for (; j < end; j++) {
+        if ((j & PROGRESS_EVERY_MASK) === 0) ring.noteProgress(j);
         if (times[j] > clock) clock = times[j];
         event.index = j;
         event.keyId = keyIds[j];

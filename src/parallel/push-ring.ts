@@ -40,12 +40,16 @@ const SAMPLE_COUNT = RING_SLOTS + 1;
 const WAKE = RING_SLOTS + 2;
 /** Set once the replay needs no more draws. */
 const STOP = RING_SLOTS + 3;
+/** The request the policy thread called last, noted every few requests. */
+const PROGRESS = RING_SLOTS + 4;
 /** First of the draw blocks' states. */
-const DRAW_STATES = RING_SLOTS + 4;
+const DRAW_STATES = RING_SLOTS + 5;
 const HEADER_WORDS = DRAW_STATES + DRAW_BLOCKS;
 /** Per slot: first request of the run, and requests it covers. */
 const RUN_WORDS = 2;
-const MESSAGE_BYTES = 4096;
+const MESSAGE_BYTES = 16384;
+/** How often a waiting replay thread checks the policy thread's progress. */
+const PROGRESS_CHECK_MS = 1000;
 
 /** What the policy thread makes latency draws with. */
 export interface DrawSource {
@@ -175,16 +179,19 @@ export class PushRing {
     Atomics.notify(this.#header, slot);
   }
 
+  /** Policy thread: notes the request it calls now, so a slow policy is not taken for a stalled one. */
+  noteProgress(request: number): void {
+    Atomics.store(this.#header, PROGRESS, request);
+  }
+
   /**
    * Replay thread: blocks until the slot is full, or throws the policy
-   * thread's error. `timeoutMs` bounds each wait, so that a policy thread
-   * that died without a word does not block the replay for ever.
+   * thread's error. `onStall` runs once the policy thread has made no
+   * progress for `stallMs`, so that a thread that stopped without a word
+   * does not block the replay for ever.
    */
-  waitFull(slot: number, timeoutMs: number, onTimeout: () => never): void {
-    while (Atomics.load(this.#header, slot) !== FULL) {
-      if (Atomics.load(this.#header, FAILED) !== 0) throw this.#failureError();
-      if (Atomics.wait(this.#header, slot, FREE, timeoutMs) === 'timed-out') onTimeout();
-    }
+  waitFull(slot: number, stallMs: number, onStall: () => never): void {
+    this.#waitWhileFree(slot, stallMs, onStall);
   }
 
   /** Replay thread: returns a slot it has read to the policy thread. */
@@ -197,13 +204,25 @@ export class PushRing {
    * Replay thread: blocks until the draw block is full, then returns its
    * draws; throws as `waitFull` does.
    */
-  takeDraws(block: number, timeoutMs: number, onTimeout: () => never): Float64Array {
-    const state = DRAW_STATES + block;
+  takeDraws(block: number, stallMs: number, onStall: () => never): Float64Array {
+    this.#waitWhileFree(DRAW_STATES + block, stallMs, onStall);
+    return this.#blockOf(block);
+  }
+
+  #waitWhileFree(state: number, stallMs: number, onStall: () => never): void {
+    let progress = Atomics.load(this.#header, PROGRESS);
+    let progressAt = performance.now();
     while (Atomics.load(this.#header, state) !== FULL) {
       if (Atomics.load(this.#header, FAILED) !== 0) throw this.#failureError();
-      if (Atomics.wait(this.#header, state, FREE, timeoutMs) === 'timed-out') onTimeout();
+      if (Atomics.wait(this.#header, state, FREE, PROGRESS_CHECK_MS) !== 'timed-out') continue;
+      const now = Atomics.load(this.#header, PROGRESS);
+      if (now !== progress) {
+        progress = now;
+        progressAt = performance.now();
+      } else if (performance.now() - progressAt >= stallMs) {
+        onStall();
+      }
     }
-    return this.#blockOf(block);
   }
 
   /** Replay thread: returns a draw block it has used up. */
@@ -229,9 +248,9 @@ export class PushRing {
 
   /** Policy thread: records its error and wakes the replay thread. */
   fail(failure: WorkerFailure): void {
-    const text = new TextEncoder().encode(JSON.stringify(failure));
-    this.#failure.set(text.subarray(0, MESSAGE_BYTES));
-    Atomics.store(this.#header, FAILED, Math.min(text.length, MESSAGE_BYTES));
+    const text = encodeToFit(failure, MESSAGE_BYTES);
+    this.#failure.set(text);
+    Atomics.store(this.#header, FAILED, text.length);
     for (let slot = 0; slot < RING_SLOTS; slot++) Atomics.notify(this.#header, slot);
     for (let block = 0; block < DRAW_BLOCKS; block++) Atomics.notify(this.#header, DRAW_STATES + block);
   }
@@ -250,5 +269,26 @@ export class PushRing {
 
   #failureError(): Error {
     return errorOf(this.failure()!);
+  }
+}
+
+/**
+ * Encodes the failure as JSON of at most `bytes` bytes: without its stack
+ * if need be, then with its message cut short, so that the JSON stays
+ * whole and the message keeps its start.
+ */
+function encodeToFit(failure: WorkerFailure, bytes: number): Uint8Array {
+  const encoder = new TextEncoder();
+  let text = encoder.encode(JSON.stringify(failure));
+  if (text.length <= bytes) return text;
+  const { stack: _stack, ...withoutStack } = failure;
+  let message = failure.message;
+  for (;;) {
+    text = encoder.encode(JSON.stringify({ ...withoutStack, message }));
+    if (text.length <= bytes) return text;
+    // Cut by code points, so no character is split.
+    const points = Array.from(message);
+    if (points.length <= 1) return encoder.encode(JSON.stringify({ name: 'Error', message: 'the policy thread failed, with an error too long to pass on' }));
+    message = `${points.slice(0, Math.floor(points.length * 0.9) - 1).join('')}…`;
   }
 }
