@@ -52,9 +52,10 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   checkConcurrency(args.backendConcurrency);
   const evalOptions = evaluationOptions(args, policies);
   const jobs = policies.length * capacitySpecs.length;
-  const workers = workerCount(args.workers, jobs);
+  const threads = threadCount(args.workers);
+  const workers = Math.max(1, Math.min(threads, jobs));
   // One replay leaves the other cores idle, so its policy may take one.
-  const policyThread = jobs === 1 && (args.workers ?? availableParallelism()) >= 2;
+  const policyThread = jobs === 1 && threads >= 2;
   const progress = progressLog(io, args.progress);
 
   const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread }, progress, evalOptions.windows);
@@ -141,12 +142,16 @@ async function readLatencyColumn(args: SimulateArgs, requests: number): Promise<
   return readNumericColumn(args.trace, readOptions, column, requests, '--fetch-latency');
 }
 
-/** `--workers`, or the cores Node may use, never more than the jobs. */
-function workerCount(requested: number | undefined, jobs: number): number {
+/**
+ * `--workers`, or the cores Node may use, never more than either. Threads
+ * beyond the cores only share them, and each holds a replay's memory.
+ */
+function threadCount(requested: number | undefined): number {
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
-    throw new BadOptionError(`--workers: ${requested} is not a whole number of at least 1`);
+    const given = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
+    throw new BadOptionError(`--workers: ${given} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
   }
-  return Math.max(1, Math.min(requested ?? availableParallelism(), jobs));
+  return Math.min(requested ?? availableParallelism(), availableParallelism());
 }
 
 function splitList(text: string, flag: string): string[] {

@@ -172,15 +172,14 @@ export function parseLatency(
 ): LatencySpec {
   const flag = '--fetch-latency';
   if (text.startsWith('lognormal:')) {
-    const fields = new Map(
-      text
-        .slice('lognormal:'.length)
-        .split(',')
-        .map((pair) => pair.split('=') as [string, string]),
-    );
+    const pairs = text
+      .slice('lognormal:'.length)
+      .split(',')
+      .map((pair) => pair.split('=') as [string, string]);
+    const fields = new Map(pairs);
     const median = fields.get('median');
     const p99 = fields.get('p99');
-    if (median === undefined || p99 === undefined || fields.size !== 2) {
+    if (median === undefined || p99 === undefined || fields.size !== 2 || pairs.length !== 2) {
       throw new BadOptionError(`${flag}: "${text}" needs exactly median=TIME,p99=TIME, e.g. lognormal:median=5ms,p99=50ms`);
     }
     const spec = {
@@ -191,12 +190,28 @@ export function parseLatency(
     if (!(spec.median > 0 && spec.p99 > spec.median)) {
       throw new BadOptionError(`${flag}: "${text}" needs 0 < median < p99`);
     }
+    if (!Number.isFinite(largestLognormalDraw(spec.median, spec.p99))) {
+      throw new BadOptionError(
+        `${flag}: "${text}" would draw latencies too large for a number; give a smaller median or p99 in the trace's unit (${traceUnit})`,
+      );
+    }
     return spec;
   }
   if (text.startsWith('column:')) {
     return { kind: 'column', values: readColumn(text.slice('column:'.length)) };
   }
   return { kind: 'fixed', value: parseDuration(text, traceUnit, flag) };
+}
+
+/**
+ * Returns the largest latency `LognormalLatency` can draw, or more. Its
+ * normals come from 24-bit uniforms, so none lies beyond 8.0 standard
+ * deviations (the polar method at its smallest radius, 2^-23); 8.5 leaves
+ * a margin.
+ */
+function largestLognormalDraw(median: number, p99: number): number {
+  const sigma = Math.log(p99 / median) / probit(0.99);
+  return Math.exp(Math.log(median) + 8.5 * sigma);
 }
 
 /** Converts milliseconds of wall time into the trace's clock unit. */
