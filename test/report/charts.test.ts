@@ -36,6 +36,22 @@ describe('renderSvg', () => {
     }
   });
 
+  it('renders a thousand capacities in ascending order', async () => {
+    // A facet order given as a list of labels overflowed vega's expression
+    // parser at about this many capacities.
+    const data = await reportDataOf([20], {}, ['lru']);
+    const [run] = data.runs;
+    data.runs = Array.from({ length: 1000 }, (_, i) => ({
+      ...run,
+      capacity: { ...run.capacity, label: `${1000 - i} objects`, amount: 1000 - i },
+    }));
+    const svg = await renderSvg(chartSpecs(data).hitRatioOverTime);
+    const at = (label: string) => svg.indexOf(`>${label}<`);
+    expect(at('1 objects')).toBeGreaterThan(-1);
+    expect(at('2 objects')).toBeGreaterThan(at('1 objects'));
+    expect(at('1000 objects')).toBeGreaterThan(at('999 objects'));
+  }, 60_000);
+
   it('renders the same SVG twice', async () => {
     const spec = chartSpecs(await reportDataOf([20, 80])).missRatioCurves!;
     expect(await renderSvg(spec)).toBe(await renderSvg(spec));
