@@ -250,8 +250,21 @@ export class IsolatedPolicy implements Policy {
     return this.#sink;
   }
 
+  /**
+   * Returns the inner policy's report. It must be data that a worker thread
+   * can send (structured-cloneable), because replays on other threads send
+   * it, so a function or the like in it is rejected on every path alike.
+   */
   report(): PolicyReport {
-    return this.#inner.report?.() ?? {};
+    const report = this.#inner.report?.() ?? {};
+    try {
+      structuredClone(report);
+    } catch (error) {
+      throw new PolicyContractError(
+        `policy ${this.label}: report() returned a value that cannot be copied between threads (${(error as Error).message}); return numbers, strings and typed arrays`,
+      );
+    }
+    return report;
   }
 
   /** Whether `fork` can share the prepared policy. */

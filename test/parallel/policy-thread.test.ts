@@ -124,4 +124,17 @@ describe('a policy on its own thread', () => {
     await expect(run).rejects.toThrow(/pushed key id -3/);
     await expect(run).rejects.toBeInstanceOf(SimulatorError);
   });
+
+  for (const policyThread of [false, true]) {
+    it(`rejects a report that threads cannot copy (policy thread: ${policyThread})`, async () => {
+      const path = join(temporaryDirectory(), 'function-report.mjs');
+      writeFileSync(
+        path,
+        `export default { id: 'function-report', create: () => ({ label: 'function-report', ignoresOutcomes: true, onRequest() {}, report() { return { extra: () => 1 }; } }) };\n`,
+      );
+      const run = simulate({ trace, policies: [path], capacities: [{ unit: 'objects', objects: 100 }], trainFraction: 0, policyThread });
+      await expect(run).rejects.toThrow(/report\(\) returned a value that cannot be copied between threads/);
+      await expect(run).rejects.toBeInstanceOf(SimulatorError);
+    });
+  }
 });
