@@ -157,5 +157,17 @@ function isMainModule(): boolean {
 
 if (isMainModule()) {
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr };
+  // Node empties its event loop with the run still pending only when a
+  // promise the run awaits can never settle, such as a policy's prepare()
+  // that never resolves. Node would then exit with code 13 and no word.
+  let hasFinished = false;
+  process.on('beforeExit', () => {
+    if (hasFinished) return;
+    io.stderr.write(
+      'simulate: the run stopped before it finished, because a promise it waited for can never settle; check that the async hooks of module policies (prepare) resolve or reject\n',
+    );
+    process.exit(1);
+  });
   process.exitCode = await createCli(hideBin(process.argv), io).run();
+  hasFinished = true;
 }
