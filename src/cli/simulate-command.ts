@@ -144,12 +144,12 @@ async function readLatencyColumn(args: SimulateArgs, requests: number): Promise<
 
 /**
  * `--workers`, or the cores Node may use, never more than either. Threads
- * beyond the cores only share them, and each holds a replay's memory.
+ * beyond the cores only share them, and each keeps a replay's memory.
  */
 function threadCount(requested: number | undefined): number {
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
-    const given = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
-    throw new BadOptionError(`--workers: ${given} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
+    const shown = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
+    throw new BadOptionError(`--workers: ${shown} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
   }
   return Math.min(requested ?? availableParallelism(), availableParallelism());
 }

@@ -46,6 +46,7 @@ export interface WorkerExtras {
  * This thread is one of the `workers` threads: it replays jobs too, or
  * runs the main-thread policies (lstm) when there are any.
  *
+ * @param policies policy ids or module paths
  * @param workers threads at most, this one included, at least 1
  */
 export function replayWorkersNeeded(policies: readonly string[], capacities: number, workers: number): number {
