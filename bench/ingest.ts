@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { loadTrace, type LoadTraceOptions } from '../src/trace/load.js';
 import { parseSizeDistribution } from '../src/trace/arrivals.js';
 import { writeGeneratedTrace } from '../src/trace/write-generated.js';
+import { median } from './process-time.js';
 import type { BenchSection } from './section.js';
 
 /** Runs per figure after the warm-up runs; the median is reported. */
@@ -35,11 +36,6 @@ interface Rate {
   medianCpuMs: number;
   /** Requests per second of the process's CPU time, which other processes do not inflate. */
   requestsPerCpuSecond: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Loads the trace RUNS times after the warm-up; returns the median rate. */
