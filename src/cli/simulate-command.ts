@@ -148,8 +148,8 @@ async function readLatencyColumn(args: SimulateArgs, requests: number): Promise<
  */
 function threadCount(requested: number | undefined): number {
   if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
-    const shown = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
-    throw new BadOptionError(`--workers: ${shown} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
+    const valueText = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
+    throw new BadOptionError(`--workers: ${valueText} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
   }
   return Math.min(requested ?? availableParallelism(), availableParallelism());
 }

@@ -51,7 +51,7 @@ const MESSAGE_BYTES = 16384;
 /** How often a waiting replay thread checks the policy thread's progress. */
 const PROGRESS_CHECK_MS = 1000;
 
-/** What the policy thread makes latency draws with. */
+/** A stream of latency draws, which the policy thread copies into blocks. */
 export interface DrawSource {
   /** Writes the next `out.length` draws of the stream into `out`. */
   fill(out: Float64Array): void;
@@ -132,8 +132,9 @@ export class PushRing {
 
   /**
    * Policy thread: blocks until the slot is free, filling draw blocks from
-   * `draws` meanwhile, so that the replay never waits on a thread that
-   * waits on it.
+   * `draws` meanwhile. The replay thread bumps the wake word when it frees
+   * a draw block, so a replay waiting for draws wakes this thread, which
+   * fills the block before it waits again.
    */
   waitFree(slot: number, draws: DrawSource | undefined): void {
     for (;;) {

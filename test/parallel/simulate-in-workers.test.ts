@@ -56,9 +56,9 @@ describe('simulateInWorkers', () => {
   });
 
   it('gives identical JSON with 3 threads', async () => {
-    const one = await deterministicJson(1);
-    const three = await deterministicJson(3, { metricsWindows: 16 });
-    expect(three).toBe(one);
+    const sequential = await deterministicJson(1);
+    const threaded = await deterministicJson(3, { metricsWindows: 16 });
+    expect(threaded).toBe(sequential);
   });
 
   it('gives identical JSON with worker summaries', async () => {
