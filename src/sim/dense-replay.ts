@@ -1,7 +1,7 @@
 import { Outcome } from '../policies/policy.js';
 import type { Trace } from '../trace/trace.js';
 import type { DenseLruStore } from './dense-lru-store.js';
-import { addLoopTotals, type ReplayCounters } from './metrics.js';
+import { addLoopTotals, byteTotals, FETCHED_BYTES, HIT_BYTES, REQUESTED_BYTES, type ReplayCounters } from './metrics.js';
 
 /**
  * Replays a trace for a policy that never prefetches, at zero latency,
@@ -31,31 +31,36 @@ export function replayDenseWithoutPrefetching(
   let misses = 0;
   let resized = 0;
   let notAdmitted = 0;
-  let requestedBytes = 0;
-  let hitBytes = 0;
-  let fetchedBytes = 0;
+  const bytes = byteTotals();
   for (let i = scoredStart; i < length; i++) {
     const keyId = keyIds[i];
     const sizeBytes = sizes[i];
-    requestedBytes += sizeBytes;
+    bytes[REQUESTED_BYTES] += sizeBytes;
     const storedSize = store.sizeOf(keyId);
     if (storedSize === sizeBytes) {
-      hitBytes += sizeBytes;
+      bytes[HIT_BYTES] += sizeBytes;
       continue;
     }
     if (storedSize < 0) {
       outcomes[i - scoredStart] = Outcome.Miss;
       misses++;
-      fetchedBytes += sizeBytes;
+      bytes[FETCHED_BYTES] += sizeBytes;
     } else {
-      hitBytes += sizeBytes;
+      bytes[HIT_BYTES] += sizeBytes;
       resized++;
     }
     if (!store.set(keyId, sizeBytes)) notAdmitted++;
   }
 
   const scored = length - scoredStart;
-  addLoopTotals(counters, { requests: scored, requestedBytes, hits: scored - misses, hitBytes, misses, fetchedBytes });
+  addLoopTotals(counters, {
+    requests: scored,
+    requestedBytes: bytes[REQUESTED_BYTES],
+    hits: scored - misses,
+    hitBytes: bytes[HIT_BYTES],
+    misses,
+    fetchedBytes: bytes[FETCHED_BYTES],
+  });
   counters.resizedObjects += resized;
   counters.notAdmitted += notAdmitted;
   counters.evictions += store.evictions - evictionsBefore;

@@ -16,7 +16,15 @@ import { FetchQueue } from './event-queue.js';
 import { InFlightFetches } from './in-flight.js';
 import { FILTER_MASK, FILTER_SIZE, NOT_IN_FLIGHT, PREFETCHED_UNUSED, SIZE_ESTIMATED } from './key-records.js';
 import { latencySource, type LatencySource } from './latency.js';
-import { addLoopTotals, emptyCounters } from './metrics.js';
+import {
+  addLoopTotals,
+  byteTotals,
+  emptyCounters,
+  FETCHED_BYTES,
+  HIT_BYTES,
+  REQUESTED_BYTES,
+  SEEN_BYTES,
+} from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
 import type { AheadPushes, ReplayOptions, ReplayResult } from './replay-options.js';
 import { WaitRecorder } from './wait-recorder.js';
@@ -316,9 +324,10 @@ export class ReplayEngine implements PrefetchSink {
    * same calls in the same order as the general loop, which a property
    * test checks, except that a policy that ignores outcomes is called
    * ahead (see `#callAhead`). It only saves work. Trace columns, clock and
-   * counters live in locals. A demand miss lands at once (zero latency) or
-   * goes to the queue directly. A hit or miss calls a helper only in rare
-   * cases: prefetched keys, resizes and delayed hits.
+   * counts live in locals, byte totals in `byteTotals()`. A demand miss
+   * lands at once (zero latency) or goes to the queue directly. A hit or
+   * miss calls a helper only in rare cases: prefetched keys, resizes and
+   * delayed hits.
    */
   #replayDenseUnbounded(store: DenseLruStore, outcomes: Uint8Array, issuedPerRequest: Uint32Array): void {
     const { keyIds, sizes, times, length } = this.#trace;
@@ -334,12 +343,10 @@ export class ReplayEngine implements PrefetchSink {
     const aheadStarts = this.#aheadStarts;
     const isInstant = this.#isInstant;
     let clock = this.#clock;
-    let seenBytes = this.#seenBytes;
+    const bytes = byteTotals();
+    bytes[SEEN_BYTES] = this.#seenBytes;
     let hits = 0;
     let misses = 0;
-    let hitBytes = 0;
-    let fetchedBytes = 0;
-    let requestedBytes = 0;
     let touched = 0;
     for (let phase = 0; phase < 2; phase++) {
       const isScored = phase === 1;
@@ -363,8 +370,8 @@ export class ReplayEngine implements PrefetchSink {
         const wasEstimated = estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
         const previousSize = store.sizeOf(keyId);
         lastSizes[keyId] = sizeBytes;
-        seenBytes += sizeBytes;
-        if (isScored) requestedBytes += sizeBytes;
+        bytes[SEEN_BYTES] += sizeBytes;
+        if (isScored) bytes[REQUESTED_BYTES] += sizeBytes;
         let outcome: OutcomeCode = Outcome.Hit;
         const until = previousSize >= 0 ? NOT_IN_FLIGHT : inFlight.untilOf(keyId);
         if (previousSize >= 0) {
@@ -372,7 +379,7 @@ export class ReplayEngine implements PrefetchSink {
             this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
           } else if (isScored) {
             hits++;
-            hitBytes += sizeBytes;
+            bytes[HIT_BYTES] += sizeBytes;
           }
         } else if (until !== NOT_IN_FLIGHT) {
           outcome = Outcome.DelayedHit;
@@ -381,7 +388,7 @@ export class ReplayEngine implements PrefetchSink {
           outcome = Outcome.Miss;
           if (isScored) {
             misses++;
-            fetchedBytes += sizeBytes;
+            bytes[FETCHED_BYTES] += sizeBytes;
           }
           if (isInstant) {
             this.#landDemand(keyId, sizeBytes);
@@ -413,7 +420,7 @@ export class ReplayEngine implements PrefetchSink {
           }
           if (endPush > firstPush) {
             // A prefetch of a key never requested estimates its size from these.
-            this.#seenBytes = seenBytes;
+            this.#seenBytes = bytes[SEEN_BYTES];
             this.#seenRequests = i + 1;
             issued = this.#issuePushed(firstPush, endPush);
           }
@@ -425,15 +432,15 @@ export class ReplayEngine implements PrefetchSink {
       }
     }
     this.#touchedSum = touched;
-    this.#seenBytes = seenBytes;
+    this.#seenBytes = bytes[SEEN_BYTES];
     this.#seenRequests = length;
     addLoopTotals(this.#counters, {
       requests: length - scoredStart,
-      requestedBytes,
+      requestedBytes: bytes[REQUESTED_BYTES],
       hits,
-      hitBytes,
+      hitBytes: bytes[HIT_BYTES],
       misses,
-      fetchedBytes,
+      fetchedBytes: bytes[FETCHED_BYTES],
     });
   }
 
@@ -536,7 +543,7 @@ export class ReplayEngine implements PrefetchSink {
    * fetch is ever in flight and nothing is predicted, so each request is a
    * hit or a miss that lands at once. Gives the same counters and outcomes
    * as the general loop (a property test compares them) with the hot
-   * counters kept in locals.
+   * counts kept in locals and byte totals in `byteTotals()`.
    */
   #replayWithoutPrefetching(outcomes: Uint8Array): void {
     const store = this.#store;
@@ -555,12 +562,9 @@ export class ReplayEngine implements PrefetchSink {
     const lastSizes = this.#sizes;
     const counters = this.#counters;
     let clock = this.#clock;
-    let seenBytes = 0;
+    const bytes = byteTotals();
     let hits = 0;
     let misses = 0;
-    let requestedBytes = 0;
-    let hitBytes = 0;
-    let fetchedBytes = 0;
     for (let i = 0; i < trace.length; i++) {
       const keyId = keyIds[i];
       const sizeBytes = sizes[i];
@@ -569,34 +573,34 @@ export class ReplayEngine implements PrefetchSink {
       if (times[i] > clock) clock = times[i];
       const previousSize = lastSizes[keyId];
       lastSizes[keyId] = sizeBytes;
-      seenBytes += sizeBytes;
-      if (isScored) requestedBytes += sizeBytes;
+      bytes[SEEN_BYTES] += sizeBytes;
+      if (isScored) bytes[REQUESTED_BYTES] += sizeBytes;
       if (store.get(keyId, i)) {
         if (isScored) {
           hits++;
-          hitBytes += sizeBytes;
+          bytes[HIT_BYTES] += sizeBytes;
         }
         if (sizeBytes !== previousSize) this.#resize(keyId, sizeBytes);
         continue;
       }
       if (isScored) {
         misses++;
-        fetchedBytes += sizeBytes;
+        bytes[FETCHED_BYTES] += sizeBytes;
         outcomes[i - scoredStart] = Outcome.Miss;
       }
       if (!store.set(keyId, sizeBytes) && isScored) counters.notAdmitted++;
       this.#noteOccupancy();
     }
     this.#clock = clock;
-    this.#seenBytes = seenBytes;
+    this.#seenBytes = bytes[SEEN_BYTES];
     this.#seenRequests = trace.length;
     addLoopTotals(counters, {
       requests: Math.max(0, trace.length - scoredStart),
-      requestedBytes,
+      requestedBytes: bytes[REQUESTED_BYTES],
       hits,
-      hitBytes,
+      hitBytes: bytes[HIT_BYTES],
       misses,
-      fetchedBytes,
+      fetchedBytes: bytes[FETCHED_BYTES],
     });
     this.#countLeftovers();
   }
@@ -840,7 +844,9 @@ export class ReplayEngine implements PrefetchSink {
       queue.pop();
       this.#land(keyId, this.#inFlight.finish(keyId));
       this.#pending.release();
-      this.#startQueued(completion);
+      // Checked here as well as in #startQueued, so that an unbounded
+      // backend does not pass it the fractional time, which would be boxed.
+      if (this.#pending.hasQueued()) this.#startQueued(completion);
     }
   }
 

@@ -92,6 +92,24 @@ export function ratio(numerator: number, denominator: number): number | undefine
   return denominator === 0 ? undefined : numerator / denominator;
 }
 
+/**
+ * Slots of the byte totals a replay loop adds to, in a `Float64Array` rather
+ * than in locals. V8 optimises such a loop while it runs (on-stack
+ * replacement), and that code boxed double locals: one heap number per
+ * request, about 300 young-generation collections per 10 million requests
+ * (Node 20). Typed-array elements are stored unboxed.
+ */
+export const REQUESTED_BYTES = 0;
+export const HIT_BYTES = 1;
+export const FETCHED_BYTES = 2;
+/** Bytes of every request so far, warm-up included. */
+export const SEEN_BYTES = 3;
+
+/** Zeroed byte totals, indexed by `REQUESTED_BYTES` and the others. */
+export function byteTotals(): Float64Array {
+  return new Float64Array(4);
+}
+
 /** Request totals that a replay loop keeps in locals until it ends. */
 export interface LoopTotals {
   /** Scored requests. */
