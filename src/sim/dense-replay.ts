@@ -1,7 +1,7 @@
 import { Outcome } from '../policies/policy.js';
 import type { Trace } from '../trace/trace.js';
 import type { DenseLruStore } from './dense-lru-store.js';
-import { addLoopTotals, byteTotals, FETCHED_BYTES, HIT_BYTES, REQUESTED_BYTES, type ReplayCounters } from './metrics.js';
+import { addLoopTotals, runningSum, type ReplayCounters } from './metrics.js';
 
 /**
  * Replays a trace for a policy that never prefetches, at zero latency,
@@ -31,22 +31,24 @@ export function replayDenseWithoutPrefetching(
   let misses = 0;
   let resized = 0;
   let notAdmitted = 0;
-  const bytes = byteTotals();
+  const requestedBytes = runningSum();
+  const hitBytes = runningSum();
+  const fetchedBytes = runningSum();
   for (let i = scoredStart; i < length; i++) {
     const keyId = keyIds[i];
     const sizeBytes = sizes[i];
-    bytes[REQUESTED_BYTES] += sizeBytes;
+    requestedBytes[0] += sizeBytes;
     const storedSize = store.sizeOf(keyId);
     if (storedSize === sizeBytes) {
-      bytes[HIT_BYTES] += sizeBytes;
+      hitBytes[0] += sizeBytes;
       continue;
     }
     if (storedSize < 0) {
       outcomes[i - scoredStart] = Outcome.Miss;
       misses++;
-      bytes[FETCHED_BYTES] += sizeBytes;
+      fetchedBytes[0] += sizeBytes;
     } else {
-      bytes[HIT_BYTES] += sizeBytes;
+      hitBytes[0] += sizeBytes;
       resized++;
     }
     if (!store.set(keyId, sizeBytes)) notAdmitted++;
@@ -55,11 +57,11 @@ export function replayDenseWithoutPrefetching(
   const scored = length - scoredStart;
   addLoopTotals(counters, {
     requests: scored,
-    requestedBytes: bytes[REQUESTED_BYTES],
+    requestedBytes: requestedBytes[0],
     hits: scored - misses,
-    hitBytes: bytes[HIT_BYTES],
+    hitBytes: hitBytes[0],
     misses,
-    fetchedBytes: bytes[FETCHED_BYTES],
+    fetchedBytes: fetchedBytes[0],
   });
   counters.resizedObjects += resized;
   counters.notAdmitted += notAdmitted;

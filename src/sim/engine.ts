@@ -16,15 +16,7 @@ import { FetchQueue } from './event-queue.js';
 import { InFlightFetches } from './in-flight.js';
 import { FILTER_MASK, FILTER_SIZE, NOT_IN_FLIGHT, PREFETCHED_UNUSED, SIZE_ESTIMATED } from './key-records.js';
 import { latencySource, type LatencySource } from './latency.js';
-import {
-  addLoopTotals,
-  byteTotals,
-  emptyCounters,
-  FETCHED_BYTES,
-  HIT_BYTES,
-  REQUESTED_BYTES,
-  SEEN_BYTES,
-} from './metrics.js';
+import { addLoopTotals, emptyCounters, runningSum } from './metrics.js';
 import { PendingFetches } from './pending-fetches.js';
 import type { AheadPushes, ReplayOptions, ReplayResult } from './replay-options.js';
 import { WaitRecorder } from './wait-recorder.js';
@@ -324,10 +316,10 @@ export class ReplayEngine implements PrefetchSink {
    * same calls in the same order as the general loop, which a property
    * test checks, except that a policy that ignores outcomes is called
    * ahead (see `#callAhead`). It only saves work. Trace columns, clock and
-   * counts live in locals, byte totals in `byteTotals()`. A demand miss
-   * lands at once (zero latency) or goes to the queue directly. A hit or
-   * miss calls a helper only in rare cases: prefetched keys, resizes and
-   * delayed hits.
+   * counts live in locals, byte totals in `runningSum` arrays. A demand
+   * miss lands at once (zero latency) or goes to the queue directly. A hit
+   * or miss calls a helper only in rare cases: prefetched keys, resizes
+   * and delayed hits.
    */
   #replayDenseUnbounded(store: DenseLruStore, outcomes: Uint8Array, issuedPerRequest: Uint32Array): void {
     const { keyIds, sizes, times, length } = this.#trace;
@@ -343,8 +335,10 @@ export class ReplayEngine implements PrefetchSink {
     const aheadStarts = this.#aheadStarts;
     const isInstant = this.#isInstant;
     let clock = this.#clock;
-    const bytes = byteTotals();
-    bytes[SEEN_BYTES] = this.#seenBytes;
+    const seenBytes = runningSum(this.#seenBytes);
+    const requestedBytes = runningSum();
+    const hitBytes = runningSum();
+    const fetchedBytes = runningSum();
     let hits = 0;
     let misses = 0;
     let touched = 0;
@@ -370,8 +364,8 @@ export class ReplayEngine implements PrefetchSink {
         const wasEstimated = estimatedFilter[keyId & FILTER_MASK] !== 0 && this.#clearEstimated(keyId);
         const previousSize = store.sizeOf(keyId);
         lastSizes[keyId] = sizeBytes;
-        bytes[SEEN_BYTES] += sizeBytes;
-        if (isScored) bytes[REQUESTED_BYTES] += sizeBytes;
+        seenBytes[0] += sizeBytes;
+        if (isScored) requestedBytes[0] += sizeBytes;
         let outcome: OutcomeCode = Outcome.Hit;
         const until = previousSize >= 0 ? NOT_IN_FLIGHT : inFlight.untilOf(keyId);
         if (previousSize >= 0) {
@@ -379,7 +373,7 @@ export class ReplayEngine implements PrefetchSink {
             this.#onHit(keyId, sizeBytes, previousSize, wasEstimated);
           } else if (isScored) {
             hits++;
-            bytes[HIT_BYTES] += sizeBytes;
+            hitBytes[0] += sizeBytes;
           }
         } else if (until !== NOT_IN_FLIGHT) {
           outcome = Outcome.DelayedHit;
@@ -388,7 +382,7 @@ export class ReplayEngine implements PrefetchSink {
           outcome = Outcome.Miss;
           if (isScored) {
             misses++;
-            bytes[FETCHED_BYTES] += sizeBytes;
+            fetchedBytes[0] += sizeBytes;
           }
           if (isInstant) {
             this.#landDemand(keyId, sizeBytes);
@@ -420,7 +414,7 @@ export class ReplayEngine implements PrefetchSink {
           }
           if (endPush > firstPush) {
             // A prefetch of a key never requested estimates its size from these.
-            this.#seenBytes = bytes[SEEN_BYTES];
+            this.#seenBytes = seenBytes[0];
             this.#seenRequests = i + 1;
             issued = this.#issuePushed(firstPush, endPush);
           }
@@ -432,15 +426,15 @@ export class ReplayEngine implements PrefetchSink {
       }
     }
     this.#touchedSum = touched;
-    this.#seenBytes = bytes[SEEN_BYTES];
+    this.#seenBytes = seenBytes[0];
     this.#seenRequests = length;
     addLoopTotals(this.#counters, {
       requests: length - scoredStart,
-      requestedBytes: bytes[REQUESTED_BYTES],
+      requestedBytes: requestedBytes[0],
       hits,
-      hitBytes: bytes[HIT_BYTES],
+      hitBytes: hitBytes[0],
       misses,
-      fetchedBytes: bytes[FETCHED_BYTES],
+      fetchedBytes: fetchedBytes[0],
     });
   }
 
@@ -543,7 +537,7 @@ export class ReplayEngine implements PrefetchSink {
    * fetch is ever in flight and nothing is predicted, so each request is a
    * hit or a miss that lands at once. Gives the same counters and outcomes
    * as the general loop (a property test compares them) with the hot
-   * counts kept in locals and byte totals in `byteTotals()`.
+   * counts kept in locals and byte totals in `runningSum` arrays.
    */
   #replayWithoutPrefetching(outcomes: Uint8Array): void {
     const store = this.#store;
@@ -562,7 +556,10 @@ export class ReplayEngine implements PrefetchSink {
     const lastSizes = this.#sizes;
     const counters = this.#counters;
     let clock = this.#clock;
-    const bytes = byteTotals();
+    const seenBytes = runningSum();
+    const requestedBytes = runningSum();
+    const hitBytes = runningSum();
+    const fetchedBytes = runningSum();
     let hits = 0;
     let misses = 0;
     for (let i = 0; i < trace.length; i++) {
@@ -573,34 +570,34 @@ export class ReplayEngine implements PrefetchSink {
       if (times[i] > clock) clock = times[i];
       const previousSize = lastSizes[keyId];
       lastSizes[keyId] = sizeBytes;
-      bytes[SEEN_BYTES] += sizeBytes;
-      if (isScored) bytes[REQUESTED_BYTES] += sizeBytes;
+      seenBytes[0] += sizeBytes;
+      if (isScored) requestedBytes[0] += sizeBytes;
       if (store.get(keyId, i)) {
         if (isScored) {
           hits++;
-          bytes[HIT_BYTES] += sizeBytes;
+          hitBytes[0] += sizeBytes;
         }
         if (sizeBytes !== previousSize) this.#resize(keyId, sizeBytes);
         continue;
       }
       if (isScored) {
         misses++;
-        bytes[FETCHED_BYTES] += sizeBytes;
+        fetchedBytes[0] += sizeBytes;
         outcomes[i - scoredStart] = Outcome.Miss;
       }
       if (!store.set(keyId, sizeBytes) && isScored) counters.notAdmitted++;
       this.#noteOccupancy();
     }
     this.#clock = clock;
-    this.#seenBytes = bytes[SEEN_BYTES];
+    this.#seenBytes = seenBytes[0];
     this.#seenRequests = trace.length;
     addLoopTotals(counters, {
       requests: Math.max(0, trace.length - scoredStart),
-      requestedBytes: bytes[REQUESTED_BYTES],
+      requestedBytes: requestedBytes[0],
       hits,
-      hitBytes: bytes[HIT_BYTES],
+      hitBytes: hitBytes[0],
       misses,
-      fetchedBytes: bytes[FETCHED_BYTES],
+      fetchedBytes: fetchedBytes[0],
     });
     this.#countLeftovers();
   }
