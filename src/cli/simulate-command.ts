@@ -57,17 +57,24 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   // One replay leaves the other cores idle, so its policy may take one.
   const policyThread = jobs === 1 && threads >= 2;
   const progress = progressLog(io, args.progress);
+  // Workers load their modules (about 0.1 s) while this thread reads the
+  // trace. Once their jobs are done, the first one draws a chart.
+  const needed = replayWorkersNeeded(policies, capacitySpecs.length, workers);
+  const pool = needed === 0 ? undefined : new ReplayWorkerPool(needed);
+  try {
+    const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread, pool }, progress, evalOptions.windows);
+    const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
+      command,
+      traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
+      machine: machineFacts(),
+    });
 
-  const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread }, progress, evalOptions.windows);
-  const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
-    command,
-    traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
-    machine: machineFacts(),
-  });
-
-  const reportPath = args.out ?? defaultReportPath(args.trace, policies);
-  await writeReport(data, reportPath, true);
-  io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n${cacheText}`);
+    const reportPath = args.out ?? defaultReportPath(args.trace, policies);
+    await writeReport(data, reportPath, true, pool?.chartRenderer());
+    io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n${cacheText}`);
+  } finally {
+    await pool?.terminate();
+  }
 }
 
 /**
@@ -80,48 +87,41 @@ async function loadAndReplay(
   io: CliIo,
   policies: string[],
   capacitySpecs: CapacitySpec[],
-  { workers, policyThread }: { workers: number; policyThread: boolean },
+  { workers, policyThread, pool }: { workers: number; policyThread: boolean; pool: ReplayWorkerPool | undefined },
   progress: ReturnType<typeof progressLog>,
   metricsWindows: number,
 ): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined }> {
-  // Workers load their modules (about 0.1 s) while this thread reads the
-  // trace. Those that the replay does not stop are stopped here.
-  const needed = replayWorkersNeeded(policies, capacitySpecs.length, workers);
-  const pool = needed === 0 ? undefined : new ReplayWorkerPool(needed);
-  try {
-    const loaded = await loadTraceForCli(args, io);
-    const trace = loaded.trace;
-    const latencyColumn = await readLatencyColumn(args, trace.length);
-    const result = await simulateInWorkers({
-      trace,
-      policies,
-      params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
-      capacities: capacitySpecs.map((spec) => resolveCapacity(spec, distinctKeys(trace))),
-      trainFraction: args.trainFraction,
-      fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
-      predictionLatency:
-        args.predictionLatency === 'measured'
-          ? 'measured'
-          : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
-      backendConcurrency: args.backendConcurrency,
-      settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
-      policyThread,
-      log: progress.log,
-    }, workers, {
-      metricsWindows,
-      pool,
-      // A thread without a job leaves a core idle until the last run is
-      // back, time in which the chart modules can load. A failure to load
-      // them is reported when the charts are drawn.
-      onWorkerIdle: () => void loadChartModules().catch(() => {}),
-    }).finally(progress.done);
-    // The trace cache hashed the file when it read it. Hashing it again
-    // would read the whole file a second time (0.1 to 0.2 s of CPU time
-    // for a 130 MB file).
-    return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash };
-  } finally {
-    await pool?.terminate();
-  }
+  const loaded = await loadTraceForCli(args, io);
+  const trace = loaded.trace;
+  const latencyColumn = await readLatencyColumn(args, trace.length);
+  const result = await simulateInWorkers({
+    trace,
+    policies,
+    params: [...confidenceParams(args.confidence, policies, args.param), ...args.param],
+    capacities: capacitySpecs.map((spec) => resolveCapacity(spec, distinctKeys(trace))),
+    trainFraction: args.trainFraction,
+    fetchLatency: parseLatency(String(args.fetchLatency), trace.timeUnit, () => latencyColumn!),
+    predictionLatency:
+      args.predictionLatency === 'measured'
+        ? 'measured'
+        : parseDuration(String(args.predictionLatency), trace.timeUnit, '--prediction-latency'),
+    backendConcurrency: args.backendConcurrency,
+    settings: { seed: args.seed, backend: args.backend, modelDir: args.model },
+    policyThread,
+    log: progress.log,
+  }, workers, {
+    metricsWindows,
+    pool,
+    // A thread without a job leaves a core idle until the last run is
+    // back, time in which the chart modules can load. A failure to load
+    // them is reported when the charts are drawn.
+    onWorkerIdle: () => void loadChartModules().catch(() => {}),
+    preloadCharts: true,
+  }).finally(progress.done);
+  // The trace cache hashed the file when it read it. Hashing it again
+  // would read the whole file a second time (0.1 to 0.2 s of CPU time
+  // for a 130 MB file).
+  return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash };
 }
 
 /**

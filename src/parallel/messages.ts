@@ -1,3 +1,4 @@
+import type { TopLevelSpec } from 'vega-lite';
 import type { RunSummary } from '../eval/run-summary.js';
 import type { PolicyRun, SimulateOptions } from '../simulate.js';
 import type { KeyTable } from '../trace/key-table.js';
@@ -34,7 +35,22 @@ export interface JobsMessage {
    * `RunSummary`). Without it the worker sends no summaries.
    */
   metricsWindows?: number;
+  /**
+   * Whether the worker loads the chart modules once no job is left, for
+   * render messages to come (see `ReplayWorkerPool.chartRenderer`).
+   */
+  preloadCharts?: boolean;
 }
+
+/** A chart that a replay worker draws once its jobs are done. */
+export interface RenderMessage {
+  type: 'render';
+  id: number;
+  spec: TopLevelSpec;
+}
+
+/** Message from the main thread to a replay worker. */
+export type MainMessage = JobsMessage | RenderMessage;
 
 /** An error thrown in a worker, as plain data. */
 export interface WorkerFailure {
@@ -52,4 +68,6 @@ export type WorkerMessage =
   | { type: 'done'; index: number; run: PolicyRun; summary?: RunSummary }
   | { type: 'failed'; index: number; failure: WorkerFailure }
   /** No job was left to claim. */
-  | { type: 'drained' };
+  | { type: 'drained' }
+  | { type: 'rendered'; id: number; svg: string }
+  | { type: 'render-failed'; id: number; failure: WorkerFailure };

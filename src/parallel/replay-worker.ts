@@ -2,13 +2,15 @@
  * Worker thread entry: receives the trace and the jobs of a sweep, then
  * claims (policy, capacity) jobs one at a time until none is left, replays
  * each, and posts each run back. The trace's columns live in shared
- * memory, so no worker copies them.
+ * memory, so no worker copies them. Once its jobs are done, the worker
+ * draws the charts that the main thread sends it.
  */
 import { parentPort } from 'node:worker_threads';
+import { loadChartModules, renderSvg } from '../report/charts.js';
 import { withKeyTable } from '../trace/key-table.js';
 import { failureOf } from './failure.js';
 import { JobClaims } from './job-claims.js';
-import type { JobsMessage, WorkerMessage } from './messages.js';
+import type { JobsMessage, MainMessage, RenderMessage, WorkerMessage } from './messages.js';
 import { replayJob } from './replay-job.js';
 
 const port = parentPort!;
@@ -22,10 +24,7 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-// `on` rather than `once`: the listener keeps the thread alive after its
-// last message, so it never exits before the main thread has read them
-// all, and ends only when that thread terminates it.
-port.on('message', async (message: JobsMessage) => {
+async function replayJobs(message: JobsMessage): Promise<void> {
   const trace = withKeyTable(message.trace.fields, message.trace.keyTable);
   const claims = new JobClaims(message.indices.length, message.claims);
   const log = (line: string) => post({ type: 'log', line });
@@ -40,4 +39,23 @@ port.on('message', async (message: JobsMessage) => {
     }
   }
   post({ type: 'drained' });
+  // While other threads finish their last jobs, this core is free to load
+  // the chart modules. A failure to load them is reported when rendering.
+  if (message.preloadCharts === true) void loadChartModules().catch(() => {});
+}
+
+async function render({ id, spec }: RenderMessage): Promise<void> {
+  try {
+    post({ type: 'rendered', id, svg: await renderSvg(spec) });
+  } catch (error) {
+    post({ type: 'render-failed', id, failure: failureOf(error) });
+  }
+}
+
+// `on` rather than `once`: the listener keeps the thread alive after its
+// last message, so it never exits before the main thread has read them
+// all, and ends only when that thread terminates it.
+port.on('message', (message: MainMessage) => {
+  if (message.type === 'render') void render(message);
+  else void replayJobs(message);
 });

@@ -33,11 +33,16 @@ export interface WorkerExtras {
    */
   onWorkerIdle?: () => void;
   /**
-   * Workers started ahead, sized by `replayWorkersNeeded`. Without a pool
-   * the workers start here. Either way this call stops the workers it
-   * uses, and the caller stops the rest of the pool.
+   * Workers started ahead, sized by `replayWorkersNeeded`, which the
+   * caller stops. Without a pool, the workers start and stop here.
    */
   pool?: ReplayWorkerPool;
+  /**
+   * Whether the workers of `pool` load the chart modules once no job is
+   * left, for a caller that then renders charts on them (see
+   * `ReplayWorkerPool.chartRenderer`).
+   */
+  preloadCharts?: boolean;
 }
 
 /**
@@ -173,11 +178,12 @@ async function runInWorkers(
   indices: number[],
   jobOptions: JobOptions[],
   output: WorkerOutput,
-  { workers, metricsWindows, onWorkerIdle, pool: started, replaysHere }: WorkerExtras & { workers: number; replaysHere: boolean },
+  { workers, metricsWindows, onWorkerIdle, pool: started, preloadCharts, replaysHere }: WorkerExtras & { workers: number; replaysHere: boolean },
 ): Promise<void> {
   if (indices.length === 0) return;
   const count = workerThreads(workers, indices.length, replaysHere);
-  const pool = (started ?? new ReplayWorkerPool(count)).workers.slice(0, count);
+  const ownPool = started === undefined ? new ReplayWorkerPool(count) : undefined;
+  const pool = (started ?? ownPool!).workers.slice(0, count);
   const claims = new JobClaims(indices.length);
   const message: JobsMessage = {
     type: 'jobs',
@@ -186,6 +192,7 @@ async function runInWorkers(
     options: indices.map((index) => jobOptions[index]),
     claims: claims.buffer,
     metricsWindows,
+    preloadCharts: started !== undefined && preloadCharts,
   };
   for (const { thread } of pool) thread.postMessage(message);
   let hasReportedIdle = false;
@@ -204,7 +211,7 @@ async function runInWorkers(
     claims.close();
     throw error;
   } finally {
-    await Promise.all(pool.map(({ thread }) => thread.terminate()));
+    await ownPool?.terminate();
   }
 }
 
@@ -234,7 +241,7 @@ function collect(
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
       else if (message.type === 'drained') resolve();
-      else {
+      else if (message.type === 'done') {
         output.runs[message.index] = message.run;
         output.runSummaries[message.index] = message.summary;
       }

@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
 import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
+import { errorOf } from './failure.js';
+import type { RenderMessage, WorkerMessage } from './messages.js';
 
 /** A replay worker thread and how it ended. */
 export interface ReplayWorker {
@@ -27,6 +30,32 @@ export class ReplayWorkerPool {
       throw new Error(`replay worker not found at ${path}; run npm run build first`);
     }
     this.workers = Array.from({ length: size }, () => startWorker(script));
+  }
+
+  /**
+   * Returns a function that renders a chart to SVG text on the first
+   * worker, as `renderSvg` would here, for a caller whose workers have no
+   * job left. It rejects with the worker's error, or when the worker has
+   * stopped.
+   */
+  chartRenderer(): (spec: TopLevelSpec) => Promise<string> {
+    const { thread, stopped } = this.workers[0];
+    const pending = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
+    thread.on('message', (message: WorkerMessage) => {
+      if (message.type !== 'rendered' && message.type !== 'render-failed') return;
+      const request = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.type === 'rendered') request?.resolve(message.svg);
+      else request?.reject(errorOf(message.failure));
+    });
+    let nextId = 0;
+    return (spec) => {
+      const id = nextId++;
+      const rendered = new Promise<string>((resolve, reject) => pending.set(id, { resolve, reject }));
+      const message: RenderMessage = { type: 'render', id, spec };
+      thread.postMessage(message);
+      return Promise.race([rendered, stopped]);
+    };
   }
 
   /** Stops every worker. Stopping a worker that has stopped does nothing. */

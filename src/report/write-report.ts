@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { writeFileAtomic } from '../atomic-write.js';
 import { chartSpecs, renderSvg } from './charts.js';
 import { renderMarkdown, type ChartFiles } from './markdown.js';
@@ -42,30 +43,36 @@ export function reportJson(data: ReportData): string {
  * that is not drawn this time is removed, so no stale one stays beside the
  * report.
  *
+ * @param renderElsewhere renders a chart to SVG text on another thread.
+ *   When given, it draws the hit ratio chart, the largest, while this
+ *   thread draws the others.
  * @returns the paths written, markdown last
  */
 export async function writeReport(
   data: ReportData,
   markdownPath: string,
   includeJson: boolean,
+  renderElsewhere?: (spec: TopLevelSpec) => Promise<string>,
 ): Promise<string[]> {
   const paths = reportPaths(markdownPath);
   const specs = chartSpecs(data);
-  const files: [string, string][] = [];
   const links: ChartFiles = { hitRatioOverTime: null, missRatioCurves: null, prefetchOutcomes: null };
-  const stale: string[] = [];
-  for (const name of Object.keys(links) as (keyof ChartFiles)[]) {
-    const spec = specs[name];
-    if (spec === null) {
-      stale.push(paths.charts[name]);
-      continue;
-    }
-    files.push([paths.charts[name], await renderSvg(spec)]);
-    links[name] = basename(paths.charts[name]);
-  }
+  const names = Object.keys(links) as (keyof ChartFiles)[];
+  const drawn = names.filter((name) => specs[name] !== null);
+  // The hit ratio chart comes first, so it is requested elsewhere before
+  // this thread starts on the rest.
+  const svgs = await Promise.all(
+    drawn.map((name) => {
+      const render = name === 'hitRatioOverTime' && renderElsewhere !== undefined ? renderElsewhere : renderSvg;
+      return render(specs[name]!);
+    }),
+  );
+  const files: [string, string][] = drawn.map((name, i) => [paths.charts[name], svgs[i]]);
+  for (const name of drawn) links[name] = basename(paths.charts[name]);
   if (includeJson) files.push([paths.json, reportJson(data)]);
   files.push([paths.markdown, renderMarkdown(data, links)]);
   await writeAll(files);
+  const stale = names.filter((name) => specs[name] === null).map((name) => paths.charts[name]);
   await Promise.all(stale.map((path) => rm(path, { force: true })));
   return files.map(([path]) => path);
 }

@@ -1,11 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { summariseRun } from '../../src/eval/run-summary.js';
 import { sharedTrace } from '../../src/parallel/shared-trace.js';
 import { replayWorkersNeeded, simulateInWorkers, type WorkerExtras } from '../../src/parallel/simulate-in-workers.js';
 import { ReplayWorkerPool } from '../../src/parallel/worker-pool.js';
+import { renderSvg } from '../../src/report/charts.js';
 import { buildReportData } from '../../src/report/report-data.js';
 import { reportJson } from '../../src/report/write-report.js';
 import type { SimulateOptions } from '../../src/simulate.js';
@@ -24,6 +26,12 @@ const options: SimulateOptions = {
 };
 
 const machine = { toolVersion: 'test', nodeVersion: 'test', cpuModel: 'test', cpuCores: 1 };
+
+const POINT_CHART: TopLevelSpec = {
+  data: { values: [{ x: 1, y: 2 }] },
+  mark: 'point',
+  encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+};
 
 /**
  * Report JSON without the wall-clock measurements (prediction overhead and
@@ -117,6 +125,26 @@ describe('simulateInWorkers', () => {
     } finally {
       await pool.terminate();
     }
+  });
+
+  it('leaves a given pool running to render charts', async () => {
+    const pool = new ReplayWorkerPool(1);
+    try {
+      await simulateInWorkers(options, 2, { pool, preloadCharts: true });
+      const render = pool.chartRenderer();
+      expect(await render(POINT_CHART)).toBe(await renderSvg(POINT_CHART));
+      const invalid = { ...POINT_CHART, mark: 'no-such-mark' } as unknown as TopLevelSpec;
+      const error = await renderSvg(invalid).catch((thrown: Error) => thrown.message);
+      await expect(render(invalid)).rejects.toThrow(error);
+    } finally {
+      await pool.terminate();
+    }
+  });
+
+  it('rejects a chart once the pool has stopped', async () => {
+    const pool = new ReplayWorkerPool(1);
+    await pool.terminate();
+    await expect(pool.chartRenderer()(POINT_CHART)).rejects.toThrow('replay worker stopped');
   });
 
   it('rejects when a started worker has stopped', async () => {

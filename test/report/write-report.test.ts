@@ -19,6 +19,21 @@ describe('writeReport', () => {
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).schemaVersion).toBe(1);
   });
 
+  it('draws the hit ratio chart with the given renderer', async () => {
+    const dir = temporaryDirectory();
+    const paths = reportPaths(join(dir, 'r.md'));
+    const requested: string[] = [];
+    await writeReport(await reportDataOf([20, 80]), paths.markdown, false, async (spec) => {
+      requested.push(String(spec.title));
+      return '<svg>elsewhere</svg>';
+    });
+    expect(requested).toHaveLength(1);
+    expect(requested[0]).toContain('Hit ratio per window');
+    expect(readFileSync(paths.charts.hitRatioOverTime, 'utf8')).toBe('<svg>elsewhere</svg>');
+    expect(readFileSync(paths.charts.missRatioCurves, 'utf8')).toContain('<svg');
+    expect(readFileSync(paths.charts.missRatioCurves, 'utf8')).not.toContain('elsewhere');
+  });
+
   it('leaves no file behind when a write fails', async () => {
     const dir = temporaryDirectory();
     // A directory where the markdown should go makes the last rename fail.
