@@ -58,11 +58,11 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const policyThread = jobs === 1 && threads >= 2;
   const progress = progressLog(io, args.progress);
   // Workers load their modules (about 0.1 s) while this thread reads the
-  // trace. Once their jobs are done, the first one draws a chart.
+  // trace. Once their jobs are done, the first one draws some of the charts.
   const needed = replayWorkersNeeded(policies, capacitySpecs.length, workers);
   const pool = needed === 0 ? undefined : new ReplayWorkerPool(needed);
   try {
-    const { result, cacheText, contentHash } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread, pool }, progress, evalOptions.windows);
+    const { result, cacheText, contentHash, isWorkerFirstIdle } = await loadAndReplay(args, io, policies, capacitySpecs, { workers, policyThread, pool }, progress, evalOptions.windows);
     const data = buildReportData(result, evaluate(result, evalOptions, result.runSummaries), {
       command,
       traceSha256: contentHash ?? (await sha256OfFile(args.trace)),
@@ -70,7 +70,10 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
     });
 
     const reportPath = args.out ?? defaultReportPath(args.trace, policies);
-    await writeReport(data, reportPath, true, pool?.chartRenderer());
+    // The thread that ran out of jobs first has had time to load the chart
+    // modules, so it draws the largest chart.
+    const elsewhere = pool === undefined ? undefined : { render: pool.chartRenderer(), largest: isWorkerFirstIdle };
+    await writeReport(data, reportPath, true, elsewhere);
     io.stdout.write(`${renderTextTable(data)}\n\nreport: ${reportPath}\n${cacheText}`);
   } finally {
     await pool?.terminate();
@@ -90,8 +93,9 @@ async function loadAndReplay(
   { workers, policyThread, pool }: { workers: number; policyThread: boolean; pool: ReplayWorkerPool | undefined },
   progress: ReturnType<typeof progressLog>,
   metricsWindows: number,
-): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined }> {
+): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined; isWorkerFirstIdle: boolean }> {
   const loaded = await loadTraceForCli(args, io);
+  let isWorkerFirstIdle = false;
   const trace = loaded.trace;
   const latencyColumn = await readLatencyColumn(args, trace.length);
   const result = await simulateInWorkers({
@@ -115,13 +119,16 @@ async function loadAndReplay(
     // A thread without a job leaves a core idle until the last run is
     // back, time in which the chart modules can load. A failure to load
     // them is reported when the charts are drawn.
-    onWorkerIdle: () => void loadChartModules().catch(() => {}),
+    onWorkerIdle: (isThisThread) => {
+      isWorkerFirstIdle = !isThisThread;
+      void loadChartModules().catch(() => {});
+    },
     preloadCharts: true,
   }).finally(progress.done);
   // The trace cache hashed the file when it read it. Hashing it again
   // would read the whole file a second time (0.1 to 0.2 s of CPU time
   // for a 130 MB file).
-  return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash };
+  return { result, cacheText: cacheLine(loaded), contentHash: loaded.contentHash, isWorkerFirstIdle };
 }
 
 /**

@@ -5,7 +5,7 @@
  * memory, so no worker copies them. Once its jobs are done, the worker
  * draws the charts that the main thread sends it.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { loadChartModules, renderSvg } from '../report/charts.js';
 import { withKeyTable } from '../trace/key-table.js';
 import { failureOf } from './failure.js';
@@ -38,6 +38,7 @@ async function replayJobs(message: JobsMessage): Promise<void> {
       return;
     }
   }
+  claims.noteIdle(threadId);
   post({ type: 'drained' });
   // While other threads finish their last jobs, this core is free to load
   // the chart modules. A failure to load them is reported when rendering.

@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import { readTrace } from '../trace/read.js';
@@ -28,10 +29,11 @@ export interface WorkerExtras {
   metricsWindows?: number;
   /**
    * Called once, when the first replaying thread has no job left while
-   * others may still replay. A caller can use the core it frees to prepare
-   * what it needs after the replays. Not called when no worker starts.
+   * others may still replay, with whether that thread is this one. A
+   * caller can use the core it frees to prepare what it needs after the
+   * replays. Not called when no worker starts.
    */
-  onWorkerIdle?: () => void;
+  onWorkerIdle?: (isThisThread: boolean) => void;
   /**
    * Workers started ahead, sized by `replayWorkersNeeded`, which the
    * caller stops. Without a pool, the workers start and stop here.
@@ -196,10 +198,12 @@ async function runInWorkers(
   };
   for (const { thread } of pool) thread.postMessage(message);
   let hasReportedIdle = false;
+  // This thread learns of a worker's last job only when its own replays
+  // let the event loop run, so the claims tell which thread was idle first.
   const reportIdle = () => {
     if (hasReportedIdle) return;
     hasReportedIdle = true;
-    onWorkerIdle?.();
+    onWorkerIdle?.(claims.firstIdle() === threadId);
   };
   try {
     await Promise.all([
@@ -228,6 +232,7 @@ async function replayClaimed(
     output.runs[index] = run;
     output.runSummaries[index] = summary;
   }
+  claims.noteIdle(threadId);
 }
 
 /** Takes one worker's runs until it has no job left; rejects if the worker fails. */

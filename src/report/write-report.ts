@@ -29,6 +29,16 @@ export function reportPaths(markdownPath: string): ReportPaths {
   };
 }
 
+/** A thread other than this one that renders charts to SVG text. */
+export interface ChartsElsewhere {
+  render: (spec: TopLevelSpec) => Promise<string>;
+  /**
+   * Whether it draws the hit ratio chart, the largest, or all the others.
+   * The largest suits the thread that has the chart modules loaded first.
+   */
+  largest: boolean;
+}
+
 /** Formats report data as the text of the JSON file beside the report. */
 export function reportJson(data: ReportData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
@@ -43,30 +53,27 @@ export function reportJson(data: ReportData): string {
  * that is not drawn this time is removed, so no stale one stays beside the
  * report.
  *
- * @param renderElsewhere renders a chart to SVG text on another thread.
- *   When given, it draws the hit ratio chart, the largest, while this
- *   thread draws the others.
+ * @param elsewhere another thread that draws some charts while this one
+ *   draws the rest: the hit ratio chart, the largest, when `largest`, and
+ *   the others otherwise
  * @returns the paths written, markdown last
  */
 export async function writeReport(
   data: ReportData,
   markdownPath: string,
   includeJson: boolean,
-  renderElsewhere?: (spec: TopLevelSpec) => Promise<string>,
+  elsewhere?: ChartsElsewhere,
 ): Promise<string[]> {
   const paths = reportPaths(markdownPath);
   const specs = chartSpecs(data);
   const links: ChartFiles = { hitRatioOverTime: null, missRatioCurves: null, prefetchOutcomes: null };
   const names = Object.keys(links) as (keyof ChartFiles)[];
   const drawn = names.filter((name) => specs[name] !== null);
-  // The hit ratio chart comes first, so it is requested elsewhere before
-  // this thread starts on the rest.
-  const svgs = await Promise.all(
-    drawn.map((name) => {
-      const render = name === 'hitRatioOverTime' && renderElsewhere !== undefined ? renderElsewhere : renderSvg;
-      return render(specs[name]!);
-    }),
-  );
+  const isElsewhere = (name: keyof ChartFiles) =>
+    elsewhere !== undefined && (name === 'hitRatioOverTime') === elsewhere.largest;
+  // Charts drawn elsewhere are requested before this thread starts on its own.
+  const requested = new Map(drawn.filter(isElsewhere).map((name) => [name, elsewhere!.render(specs[name]!)]));
+  const svgs = await Promise.all(drawn.map((name) => requested.get(name) ?? renderSvg(specs[name]!)));
   const files: [string, string][] = drawn.map((name, i) => [paths.charts[name], svgs[i]]);
   for (const name of drawn) links[name] = basename(paths.charts[name]);
   if (includeJson) files.push([paths.json, reportJson(data)]);

@@ -110,6 +110,30 @@ describe('simulateInWorkers', () => {
     expect(calls).toBe(1);
   });
 
+  for (const slow of ['worker', 'main'] as const) {
+    it(`tells whether this thread ran out of jobs first (slow ${slow})`, async () => {
+      const path = join(temporaryDirectory(), `slow-on-${slow}.mjs`);
+      writeFileSync(
+        path,
+        `import { isMainThread } from 'node:worker_threads';
+export default {
+  id: 'slow',
+  create: () => ({
+    label: 'slow',
+    async prepare() {
+      if (${slow === 'main' ? 'isMainThread' : '!isMainThread'}) await new Promise((resolve) => setTimeout(resolve, 300));
+    },
+    onRequest() {},
+  }),
+};
+`,
+      );
+      const seen: boolean[] = [];
+      await simulateInWorkers({ ...options, policies: [path], params: [] }, 2, { onWorkerIdle: (isThisThread) => seen.push(isThisThread) });
+      expect(seen).toEqual([slow === 'worker']);
+    });
+  }
+
   it('reports no idle worker without workers', async () => {
     let calls = 0;
     await simulateInWorkers(options, 1, { onWorkerIdle: () => calls++ });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { reportPaths, writeReport } from '../../src/report/write-report.js';
 import { temporaryDirectory } from '../helpers.js';
@@ -19,20 +20,25 @@ describe('writeReport', () => {
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).schemaVersion).toBe(1);
   });
 
-  it('draws the hit ratio chart with the given renderer', async () => {
-    const dir = temporaryDirectory();
-    const paths = reportPaths(join(dir, 'r.md'));
-    const requested: string[] = [];
-    await writeReport(await reportDataOf([20, 80]), paths.markdown, false, async (spec) => {
-      requested.push(String(spec.title));
-      return '<svg>elsewhere</svg>';
+  for (const largest of [true, false]) {
+    it(`draws ${largest ? 'the hit ratio chart' : 'the other charts'} elsewhere`, async () => {
+      const dir = temporaryDirectory();
+      const paths = reportPaths(join(dir, 'r.md'));
+      const requested: string[] = [];
+      const render = async (spec: TopLevelSpec) => {
+        requested.push(String(spec.title));
+        return '<svg>elsewhere</svg>';
+      };
+      await writeReport(await reportDataOf([20, 80]), paths.markdown, false, { render, largest });
+      expect(requested).toHaveLength(largest ? 1 : 2);
+      expect(requested.some((title) => title.includes('Hit ratio per window'))).toBe(largest);
+      const hitRatio = readFileSync(paths.charts.hitRatioOverTime, 'utf8');
+      const missRatio = readFileSync(paths.charts.missRatioCurves, 'utf8');
+      expect(hitRatio === '<svg>elsewhere</svg>').toBe(largest);
+      expect(missRatio === '<svg>elsewhere</svg>').toBe(!largest);
+      expect(largest ? missRatio : hitRatio).toContain('<svg');
     });
-    expect(requested).toHaveLength(1);
-    expect(requested[0]).toContain('Hit ratio per window');
-    expect(readFileSync(paths.charts.hitRatioOverTime, 'utf8')).toBe('<svg>elsewhere</svg>');
-    expect(readFileSync(paths.charts.missRatioCurves, 'utf8')).toContain('<svg');
-    expect(readFileSync(paths.charts.missRatioCurves, 'utf8')).not.toContain('elsewhere');
-  });
+  }
 
   it('leaves no file behind when a write fails', async () => {
     const dir = temporaryDirectory();
