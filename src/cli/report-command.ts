@@ -3,6 +3,7 @@ import { ResultsFileError } from '../errors.js';
 import { checkReportData } from '../report/report-schema.js';
 import { writeReport } from '../report/write-report.js';
 import type { CliIo } from './main.js';
+import { checkReportPath } from './report-path.js';
 
 /** Parsed options of `simulate report`. */
 export interface ReportArgs {
@@ -26,6 +27,7 @@ export async function runReport(args: ReportArgs, io: CliIo): Promise<void> {
     );
   }
   const out = args.out ?? args.results.replace(/\.json$/i, '') + '.md';
+  checkReportPath(out);
   await writeReport(data, out, false);
   io.stdout.write(`report: ${out}\n`);
 }

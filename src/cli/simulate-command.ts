@@ -15,6 +15,7 @@ import { parseCapacity, resolveCapacity, type CapacitySpec } from './capacity.js
 import { evaluationOptions, type EvalArgs } from './eval-flags.js';
 import type { CliIo } from './main.js';
 import { progressLog } from './progress-bar.js';
+import { checkReportPath } from './report-path.js';
 import { cacheLine, loadOptionsOf, loadTraceForCli, type TraceArgs } from './trace-options.js';
 import { readNumericColumn } from '../trace/column.js';
 import { distinctKeys } from '../trace/trace.js';
@@ -56,6 +57,8 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
   const workers = Math.max(1, Math.min(threads, jobs));
   // One replay leaves the other cores idle, so its policy may take one.
   const policyThread = jobs === 1 && threads >= 2;
+  const reportPath = args.out ?? defaultReportPath(args.trace, policies);
+  checkReportPath(reportPath);
   const progress = progressLog(io, args.progress);
   // Workers load their modules (about 0.1 s) while this thread reads the
   // trace. Once their jobs are done, the first one draws some of the charts.
@@ -69,7 +72,6 @@ export async function runSimulate(args: SimulateArgs, io: CliIo, command: string
       machine: machineFacts(),
     });
 
-    const reportPath = args.out ?? defaultReportPath(args.trace, policies);
     // The thread that ran out of jobs first has had time to load the chart
     // modules, so it draws the largest chart.
     const elsewhere = pool === undefined ? undefined : { render: pool.chartRenderer(), largest: isWorkerFirstIdle };

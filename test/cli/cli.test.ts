@@ -54,6 +54,12 @@ describe('simulate command', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('rejects an --out that is a directory before replaying', async () => {
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--out', dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`simulate: --out ${dir}: is a directory; give the report's file path, such as ${join(dir, 'report.md')}\n`);
+  });
+
   it('rejects an unknown policy with exit 2 and the known ids', async () => {
     const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'lfu');
     expect(result.code).toBe(2);

@@ -86,6 +86,12 @@ describe('simulate report', () => {
     expect(readdirSync(dir)).not.toContain('other.md');
   });
 
+  it('rejects an --out that is a directory', async () => {
+    const result = await runCli('report', join(dir, 'run.json'), '--out', dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--out ${dir}: is a directory`);
+  });
+
   it('reports a missing file', async () => {
     const result = await runCli('report', join(dir, 'absent.json'));
     expect(result.code).toBe(1);
