@@ -48,6 +48,7 @@ describe('simulate with evaluation flags', () => {
     [['--max-waste', '1.5'], '--max-waste: "1.5" is not a share in [0, 1]'],
     [['--workers', '0'], '--workers: 0 is not a whole number of at least 1'],
     [['--workers', 'many'], '--workers: a value that is not a number is not a whole number of at least 1; give the number of threads'],
+    [['--workers'], 'Not enough arguments following: workers'],
     [['--windows', '0'], '--windows'],
   ])('rejects %j with exit 2', async (flags, message) => {
     const result = await runCli('--trace', trace, '--policy', 'lru,next-key', '--out', join(dir, 'bad', 'x.md'), ...flags);
