@@ -83,3 +83,18 @@ export class ResultsFileError extends SimulatorError {
     super('RESULTS_FILE', message);
   }
 }
+
+/**
+ * An error thrown during one (policy, capacity) run that is not one of the
+ * errors above, most often from a module policy's own code. The message
+ * names the run and the line that threw, so that the CLI need not print a
+ * stack.
+ */
+export class RunFailedError extends SimulatorError {
+  constructor(run: string, cause: unknown) {
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    const thrownAt = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim();
+    super('RUN_FAILED', `${run} failed: ${error.message}${thrownAt === undefined ? '' : ` (${thrownAt})`}`);
+    this.cause = error;
+  }
+}

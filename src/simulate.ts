@@ -1,11 +1,11 @@
-import { BadOptionError } from './errors.js';
+import { BadOptionError, RunFailedError, SimulatorError } from './errors.js';
 import { groupParams, policyLabel, resolveParams, type ParamValues } from './policies/params.js';
 import { IsolatedPolicy } from './policies/isolate.js';
 import { resolvePolicies } from './policies/loader.js';
 import type { Policy, PolicyReport } from './policies/policy.js';
 import type { PolicyEntry, RunSettings } from './policies/registry-types.js';
 import { precomputePredictions } from './sim/batch.js';
-import type { Capacity } from './sim/cache.js';
+import { formatCapacity, type Capacity } from './sim/cache.js';
 import {
   AHEAD_REQUESTS,
   callsPolicyAhead,
@@ -174,7 +174,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         runs.push(runOf(policy, entry, capacity, result, policy.report?.() ?? {}));
       } catch (error) {
         prepared?.dispose();
-        throw error;
+        if (error instanceof SimulatorError) throw error;
+        throw new RunFailedError(`${label} at ${formatCapacity(capacity)}`, error);
       } finally {
         policy.dispose?.();
       }

@@ -60,6 +60,28 @@ describe('simulate command', () => {
     expect(result.stderr).toBe(`simulate: --out ${dir}: is a directory; give the report's file path, such as ${join(dir, 'report.md')}\n`);
   });
 
+  for (const workers of ['1', '2']) {
+    it(`names the run and the line when a policy throws (--workers ${workers})`, async () => {
+      const policy = join(dir, `throws-${workers}.mjs`);
+      writeFileSync(
+        policy,
+        `export default {
+  id: 'throws',
+  create: () => ({
+    label: 'throws',
+    onRequest(event) {
+      if (event.index === 50) throw new Error('no prediction for this key');
+    },
+  }),
+};
+`,
+      );
+      const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', `lru,${policy}`, '--cache-size', '2,4', '--workers', workers, '--out', join(dir, `throws-${workers}.md`));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^simulate: throws at [24] objects failed: no prediction for this key \(at .*throws-[12]\.mjs:6:\d+\)\)?\n$/);
+    });
+  }
+
   it('rejects an unknown policy with exit 2 and the known ids', async () => {
     const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'lfu');
     expect(result.code).toBe(2);
