@@ -22,6 +22,9 @@ export interface ReplayWorker {
  */
 export class ReplayWorkerPool {
   readonly workers: ReplayWorker[];
+  /** Charts sent to the first worker and not rendered yet, by request id. */
+  #renders: Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }> | undefined;
+  #nextRenderId = 0;
 
   constructor(size: number) {
     const script = compiledWorkerScript(import.meta.url, 'parallel', 'replay-worker.js');
@@ -40,18 +43,21 @@ export class ReplayWorkerPool {
    */
   chartRenderer(): (spec: TopLevelSpec) => Promise<string> {
     const { thread, stopped } = this.workers[0];
-    const pending = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
-    thread.on('message', (message: WorkerMessage) => {
-      if (message.type !== 'rendered' && message.type !== 'render-failed') return;
-      const request = pending.get(message.id);
-      pending.delete(message.id);
-      if (message.type === 'rendered') request?.resolve(message.svg);
-      else request?.reject(errorOf(message.failure));
-    });
-    let nextId = 0;
+    if (this.#renders === undefined) {
+      const renders = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
+      thread.on('message', (message: WorkerMessage) => {
+        if (message.type !== 'rendered' && message.type !== 'render-failed') return;
+        const request = renders.get(message.id);
+        renders.delete(message.id);
+        if (message.type === 'rendered') request?.resolve(message.svg);
+        else request?.reject(errorOf(message.failure));
+      });
+      this.#renders = renders;
+    }
+    const renders = this.#renders;
     return (spec) => {
-      const id = nextId++;
-      const rendered = new Promise<string>((resolve, reject) => pending.set(id, { resolve, reject }));
+      const id = this.#nextRenderId++;
+      const rendered = new Promise<string>((resolve, reject) => renders.set(id, { resolve, reject }));
       const message: RenderMessage = { type: 'render', id, spec };
       thread.postMessage(message);
       return Promise.race([rendered, stopped]);
