@@ -84,17 +84,39 @@ export class ResultsFileError extends SimulatorError {
   }
 }
 
+/** Maximum length, in characters, of the error message that `RunFailedError` repeats. */
+const MAX_MESSAGE = 500;
+
 /**
  * An error thrown during one (policy, capacity) run that is not one of the
  * errors above, most often from a module policy's own code. The message
- * names the run and the line that threw, so that the CLI need not print a
- * stack.
+ * names the run and, for an `Error`, the line that threw, so that the CLI
+ * need not print a stack.
  */
 export class RunFailedError extends SimulatorError {
   constructor(run: string, cause: unknown) {
-    const error = cause instanceof Error ? cause : new Error(String(cause));
-    const thrownAt = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim();
-    super('RUN_FAILED', `${run} failed: ${error.message}${thrownAt === undefined ? '' : ` (${thrownAt})`}`);
-    this.cause = error;
+    super('RUN_FAILED', `${run} failed: ${describeThrown(cause)}`);
+    this.cause = cause;
   }
+}
+
+/** Describes a thrown value: its message, cut to `MAX_MESSAGE`, and where an `Error` was thrown. */
+function describeThrown(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return `it threw ${shortened(valueText(thrown))}, which is not an Error`;
+  const message = thrown.message === '' ? `${thrown.name} with no message` : shortened(thrown.message);
+  const thrownAt = thrown.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim();
+  return thrownAt === undefined ? message : `${message} (${thrownAt})`;
+}
+
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function shortened(text: string): string {
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}… (${text.length} characters)`;
 }

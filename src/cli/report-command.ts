@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ResultsFileError } from '../errors.js';
+import { resolve } from 'node:path';
+import { BadOptionError, ResultsFileError } from '../errors.js';
 import { checkReportData } from '../report/report-schema.js';
 import { writeReport } from '../report/write-report.js';
 import type { CliIo } from './main.js';
@@ -28,6 +29,9 @@ export async function runReport(args: ReportArgs, io: CliIo): Promise<void> {
   }
   const out = args.out ?? args.results.replace(/\.json$/i, '') + '.md';
   checkReportPath(out);
+  if (resolve(out) === resolve(args.results)) {
+    throw new BadOptionError(`--out ${out}: is the results file itself, which the report would overwrite; give another path, such as ${args.results.replace(/\.json$/i, '')}.md`);
+  }
   await writeReport(data, out, false);
   io.stdout.write(`report: ${out}\n`);
 }

@@ -60,6 +60,17 @@ describe('simulate command', () => {
     expect(result.stderr).toBe(`simulate: --out ${dir}: is a directory; give the report's file path, such as ${join(dir, 'report.md')}\n`);
   });
 
+  it('rejects an --out below a file or ending in a separator', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const belowFile = await runCli('--trace', join(dir, 'periodic.csv'), '--out', join(file, 'r.md'));
+    expect(belowFile.code).toBe(2);
+    expect(belowFile.stderr).toContain('a folder on this path is a file');
+    const trailing = await runCli('--trace', join(dir, 'periodic.csv'), '--out', `${join(dir, 'new-folder')}/`);
+    expect(trailing.code).toBe(2);
+    expect(trailing.stderr).toContain('is not a file path');
+  });
+
   for (const workers of ['1', '2']) {
     it(`names the run and the line when a policy throws (--workers ${workers})`, async () => {
       const policy = join(dir, `throws-${workers}.mjs`);

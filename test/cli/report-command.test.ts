@@ -93,6 +93,15 @@ describe('simulate report', () => {
     expect(result.stderr).toContain(`--out ${dir}: is a directory`);
   });
 
+  it('rejects an --out that is the results file', async () => {
+    const results = join(dir, 'run.json');
+    const before = readFileSync(results, 'utf8');
+    const result = await runCli('report', results, '--out', results);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is the results file itself');
+    expect(readFileSync(results, 'utf8')).toBe(before);
+  });
+
   it('reports a missing file', async () => {
     const result = await runCli('report', join(dir, 'absent.json'));
     expect(result.code).toBe(1);
