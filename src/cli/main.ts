@@ -44,7 +44,7 @@ function simulateOptions(cli: Argv) {
     .option('max-backend-load', { type: 'string', describe: 'maximum backend fetches relative to the baseline (default 1.3; off)' })
     .option('max-prediction-p99', { type: 'string', describe: 'maximum 99th-percentile time of one prediction (default 1ms; off)' })
     .option('max-waste', { type: 'string', describe: 'maximum share of issued prefetches evicted unused (default 0.5; off)' })
-    .option('workers', { type: 'number', requiresArg: true, describe: 'threads that replay the policy and cache-size runs, the main one included (default and maximum: the cores available)' });
+    .option('workers', { type: 'string', requiresArg: true, describe: 'threads that replay the policy and cache-size runs, the main one included (default and maximum: the cores available)' });
 }
 
 /** Builds the yargs program; `run` resolves to the exit code. */

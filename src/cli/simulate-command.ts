@@ -36,8 +36,8 @@ export interface SimulateArgs extends EvalArgs, TraceArgs {
   model?: string;
   out?: string;
   progress?: boolean;
-  /** Threads that replay, the main one included; default: the cores Node may use. */
-  workers?: number;
+  /** Threads that replay, the main one included, as given; default: the cores Node may use. */
+  workers?: string | string[];
 }
 
 /** Policies whose prefetch threshold `--confidence` sets. */
@@ -154,13 +154,17 @@ async function readLatencyColumn(args: SimulateArgs, requests: number): Promise<
 /**
  * `--workers`, or the cores Node may use, never more than either. Threads
  * beyond the cores only share them, and each keeps a replay's memory.
+ * The option is read as text, so that an error can quote what was given.
  */
-function threadCount(requested: number | undefined): number {
-  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1)) {
-    const valueText = Number.isNaN(requested) ? 'a value that is not a number' : String(requested);
-    throw new BadOptionError(`--workers: ${valueText} is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
+function threadCount(requested: string | string[] | undefined): number {
+  if (requested === undefined) return availableParallelism();
+  if (Array.isArray(requested)) {
+    throw new BadOptionError(`--workers: given ${requested.length} times (${requested.join(', ')}); give it once`);
   }
-  return Math.min(requested ?? availableParallelism(), availableParallelism());
+  if (!/^[0-9]+$/.test(requested.trim()) || Number(requested) < 1) {
+    throw new BadOptionError(`--workers: "${requested}" is not a whole number of at least 1; give the number of threads, e.g. --workers 2`);
+  }
+  return Math.min(Number(requested), availableParallelism());
 }
 
 function splitList(text: string, flag: string): string[] {

@@ -46,8 +46,10 @@ describe('simulate with evaluation flags', () => {
     [['--max-backend-load', '0'], '--max-backend-load: "0" is not a ratio above 0'],
     [['--max-prediction-p99', '3 fortnights'], '--max-prediction-p99: "3 fortnights" is not a time'],
     [['--max-waste', '1.5'], '--max-waste: "1.5" is not a share in [0, 1]'],
-    [['--workers', '0'], '--workers: 0 is not a whole number of at least 1'],
-    [['--workers', 'many'], '--workers: a value that is not a number is not a whole number of at least 1; give the number of threads'],
+    [['--workers', '0'], '--workers: "0" is not a whole number of at least 1'],
+    [['--workers', 'many'], '--workers: "many" is not a whole number of at least 1; give the number of threads'],
+    [['--workers', '2e0'], '--workers: "2e0" is not a whole number of at least 1'],
+    [['--workers', '1', '--workers', '2'], '--workers: given 2 times (1, 2); give it once'],
     [['--workers'], 'Not enough arguments following: workers'],
     [['--windows', '0'], '--windows'],
   ])('rejects %j with exit 2', async (flags, message) => {
