@@ -27,6 +27,30 @@ const options: SimulateOptions = {
 
 const machine = { toolVersion: 'test', nodeVersion: 'test', cpuModel: 'test', cpuCores: 1 };
 
+/**
+ * Writes a module policy whose `prepare` runs `prepareBody`, which may use
+ * `isMainThread`, and returns its path.
+ */
+function policyModule(name: string, prepareBody: string): string {
+  const path = join(temporaryDirectory(), `${name}.mjs`);
+  writeFileSync(
+    path,
+    `import { isMainThread } from 'node:worker_threads';
+export default {
+  id: '${name}',
+  create: () => ({
+    label: '${name}',
+    async prepare() {
+      ${prepareBody}
+    },
+    onRequest() {},
+  }),
+};
+`,
+  );
+  return path;
+}
+
 const POINT_CHART: TopLevelSpec = {
   data: { values: [{ x: 1, y: 2 }] },
   mark: 'point',
@@ -112,22 +136,8 @@ describe('simulateInWorkers', () => {
 
   for (const slow of ['worker', 'main'] as const) {
     it(`tells whether this thread ran out of jobs first (slow ${slow})`, async () => {
-      const path = join(temporaryDirectory(), `slow-on-${slow}.mjs`);
-      writeFileSync(
-        path,
-        `import { isMainThread } from 'node:worker_threads';
-export default {
-  id: 'slow',
-  create: () => ({
-    label: 'slow',
-    async prepare() {
-      if (${slow === 'main' ? 'isMainThread' : '!isMainThread'}) await new Promise((resolve) => setTimeout(resolve, 300));
-    },
-    onRequest() {},
-  }),
-};
-`,
-      );
+      const isSlowHere = slow === 'main' ? 'isMainThread' : '!isMainThread';
+      const path = policyModule(`slow-on-${slow}`, `if (${isSlowHere}) await new Promise((resolve) => setTimeout(resolve, 300));`);
       const seen: boolean[] = [];
       await simulateInWorkers({ ...options, policies: [path], params: [] }, 2, { onWorkerIdle: (isThisThread) => seen.push(isThisThread) });
       expect(seen).toEqual([slow === 'worker']);
@@ -193,26 +203,13 @@ export default {
 
   for (const thread of ['worker', 'main'] as const) {
     it(`rejects with the error of a job that fails on the ${thread} thread`, async () => {
-      const path = join(temporaryDirectory(), `fails-on-${thread}.mjs`);
       const failsHere = thread === 'main' ? 'isMainThread' : '!isMainThread';
       // The other thread's job waits, so that the failing thread claims one
       // before the jobs run out.
-      const waits = 'await new Promise((resolve) => setTimeout(resolve, 300));';
-      writeFileSync(
-        path,
-        `import { isMainThread } from 'node:worker_threads';
-export default {
-  id: 'fails',
-  create: () => ({
-    label: 'fails',
-    async prepare() {
-      if (${failsHere}) throw new Error('fails in prepare');
-      ${waits}
-    },
-    onRequest() {},
-  }),
-};
-`,
+      const path = policyModule(
+        `fails-on-${thread}`,
+        `if (${failsHere}) throw new Error('fails in prepare');
+      await new Promise((resolve) => setTimeout(resolve, 300));`,
       );
       await expect(simulateInWorkers({ ...options, policies: [path], params: [] }, 2)).rejects.toThrow('fails in prepare');
     });
