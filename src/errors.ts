@@ -109,7 +109,6 @@ function describeThrown(thrown: unknown): string {
 }
 
 function valueText(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../src/errors.js';
 
 describe('RunFailedError', () => {
-  it('names the run, the message and the throwing line', () => {
+  it('names the run and the throwing line', () => {
     const error = new RunFailedError('mine at 20 objects', new Error('no prediction'));
     expect(error.message).toMatch(/^mine at 20 objects failed: no prediction \(at .*errors\.test\.ts:\d+:\d+\)$/);
     expect(error.exitCode).toBe(1);

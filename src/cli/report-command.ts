@@ -27,10 +27,11 @@ export async function runReport(args: ReportArgs, io: CliIo): Promise<void> {
       `${args.results}: not a report JSON file of this version: ${firstProblems}${more}; give the .json file that simulate wrote beside a report`,
     );
   }
-  const out = args.out ?? args.results.replace(/\.json$/i, '') + '.md';
+  const defaultOut = `${args.results.replace(/\.json$/i, '')}.md`;
+  const out = args.out ?? defaultOut;
   checkReportPath(out);
   if (resolve(out) === resolve(args.results)) {
-    throw new BadOptionError(`--out ${out}: is the results file itself, which the report would overwrite; give another path, such as ${args.results.replace(/\.json$/i, '')}.md`);
+    throw new BadOptionError(`--out ${out}: is the results file itself, which the report would overwrite; give another path, such as ${defaultOut}`);
   }
   await writeReport(data, out, false);
   io.stdout.write(`report: ${out}\n`);

@@ -97,9 +97,9 @@ async function loadAndReplay(
   metricsWindows: number,
 ): Promise<{ result: WorkerSimulationResult; cacheText: string; contentHash: string | undefined; isWorkerFirstIdle: boolean }> {
   const loaded = await loadTraceForCli(args, io);
-  let isWorkerFirstIdle = false;
   const trace = loaded.trace;
   const latencyColumn = await readLatencyColumn(args, trace.length);
+  let isWorkerFirstIdle = false;
   const result = await simulateInWorkers({
     trace,
     policies,

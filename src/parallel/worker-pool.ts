@@ -4,6 +4,12 @@ import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
 import { errorOf } from './failure.js';
 import type { RenderMessage, WorkerMessage } from './messages.js';
 
+/** How a chart sent to a worker settles once the worker replies. */
+interface PendingRender {
+  resolve: (svg: string) => void;
+  reject: (error: Error) => void;
+}
+
 /** A replay worker thread and how it ended. */
 export interface ReplayWorker {
   thread: Worker;
@@ -23,7 +29,7 @@ export interface ReplayWorker {
 export class ReplayWorkerPool {
   readonly workers: ReplayWorker[];
   /** Charts sent to the first worker and not rendered yet, by request id. */
-  #renders: Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }> | undefined;
+  #renders: Map<number, PendingRender> | undefined;
   #nextRenderId = 0;
 
   constructor(size: number) {
@@ -44,7 +50,7 @@ export class ReplayWorkerPool {
   chartRenderer(): (spec: TopLevelSpec) => Promise<string> {
     const { thread, stopped } = this.workers[0];
     if (this.#renders === undefined) {
-      const renders = new Map<number, { resolve: (svg: string) => void; reject: (error: Error) => void }>();
+      const renders = new Map<number, PendingRender>();
       thread.on('message', (message: WorkerMessage) => {
         if (message.type !== 'rendered' && message.type !== 'render-failed') return;
         const request = renders.get(message.id);

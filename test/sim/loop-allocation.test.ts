@@ -43,7 +43,7 @@ async function minorCollections(work: () => void): Promise<number> {
 }
 
 describe('replay loop allocation', () => {
-  it('allocates no heap number per request in a zero-latency lru replay', async () => {
+  it('allocates nothing per zero-latency lru request', async () => {
     const requests = trace();
     const engine = new ReplayEngine(requests, lru.create({ params: {}, label: 'lru', settings: { seed: 1 } }), {
       capacity: { unit: 'objects', objects: 1000 },
