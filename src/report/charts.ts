@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { loadChartScript, type ChartModules } from './chart-script.js';
 import { grouped } from './format.js';
 import type { ReportData } from './report-data.js';
 
@@ -162,29 +163,35 @@ function prefetchOutcomes(data: ReportData): TopLevelSpec | null {
   };
 }
 
-type ChartModules = typeof import('./chart-modules.js');
-
 let chartModules: Promise<ChartModules> | undefined;
 
 /**
- * Loads vega and vega-lite once, for `renderSvg`. They are loaded on first
- * use, because even bundled they take about 0.07 s to load (2-core AMD
- * EPYC, Node 20). Commands that draw no chart should not pay that, and a
- * replay should not hold them in memory while it runs. A caller with a
- * core to spare before it renders can call this early.
+ * Loads vega and vega-lite once, for `renderSvg`: from the build's script
+ * bundle with its code cache (see `loadChartScript`), or as ES modules
+ * when there is none. They are loaded on first use, because even from the
+ * code cache they take 0.03 to 0.04 s to load (2-core AMD EPYC, Node 20).
+ * Commands that draw no chart should not pay that, and a replay should not
+ * hold them in memory while it runs. A caller with a core to spare before
+ * it renders can call this early.
  */
 export function loadChartModules(): Promise<ChartModules> {
-  chartModules ??= import('./chart-modules.js');
+  chartModules ??= Promise.resolve().then(() => loadChartScript() ?? import('./chart-modules.js'));
   return chartModules;
 }
 
 /**
  * Renders a vega-lite specification to SVG text without a browser: vega
  * lays the chart out with its `none` renderer and serialises the scene.
- * Text widths are estimated, as no canvas library is installed.
+ * Text widths are estimated, because no canvas library is installed, and
+ * the build's script bundle takes vega-canvas's browser build, which never
+ * loads one.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const { parse, View, compile } = await loadChartModules();
+  return renderSvgWith(await loadChartModules(), spec);
+}
+
+/** Renders as `renderSvg` does, with the chart modules given. */
+export async function renderSvgWith({ parse, View, compile }: ChartModules, spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -5,9 +6,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import * as fromPackages from '../../src/report/chart-modules.js';
 
-// The build bundles the chart modules into dist/, so this file needs a
-// build first (as the CLI binary test does).
-const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'src', 'report', 'chart-modules.js');
+// The build writes the chart script and its code cache into dist/, so this
+// file needs a build first (as the CLI binary test does).
+const REPORT_DIST = join(import.meta.dirname, '..', '..', 'dist', 'src', 'report');
+const SCRIPT_MODULE = pathToFileURL(join(REPORT_DIST, 'chart-script.js')).href;
+
+type ChartScriptModule = typeof import('../../src/report/chart-script.js');
 
 const SPEC: TopLevelSpec = {
   data: { values: [1, 2, 3, 4].map((x) => ({ x, y: x * x, series: x % 2 === 0 ? 'even' : 'odd' })) },
@@ -28,17 +32,34 @@ async function svgOf(modules: typeof fromPackages): Promise<string> {
   }
 }
 
-describe('built chart modules', () => {
-  it('import no package at run time', () => {
-    const text = readFileSync(BUNDLE, 'utf8');
-    expect(text).not.toMatch(/\bfrom\s*["']vega/);
-    expect(text).not.toMatch(/\bimport\(\s*["']vega/);
+describe('built chart script', () => {
+  it('imports no package at run time', async () => {
+    const { CHART_SCRIPT } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
+    const text = readFileSync(join(REPORT_DIST, CHART_SCRIPT), 'utf8');
+    expect(text).not.toMatch(/require\(["']vega/);
+    expect(text).not.toMatch(/\bimport\(/);
   });
 
-  it('draw the SVG that the packages draw', async () => {
-    const bundled = (await import(pathToFileURL(BUNDLE).href)) as typeof fromPackages;
-    const svg = await svgOf(bundled);
-    expect(svg).toContain('<svg');
-    expect(svg).toBe(await svgOf(fromPackages));
+  it('draws the SVG that the packages draw', async () => {
+    const { loadChartScript } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
+    const bundled = loadChartScript();
+    expect(bundled).toBeDefined();
+    expect(await svgOf(bundled!)).toBe(await svgOf(fromPackages));
+  });
+
+  it('has a code cache that a fresh node accepts', () => {
+    // Outside vitest's workers, as the CLI loads it: V8 rejects a cache
+    // made under other V8 flags.
+    const check = [
+      `const m = await import(${JSON.stringify(SCRIPT_MODULE)});`,
+      `const { readFileSync } = await import('node:fs');`,
+      'const path = m.besideThisModule(m.CHART_SCRIPT);',
+      'const cache = readFileSync(m.besideThisModule(m.CHART_CODE_CACHE));',
+      `const script = m.compileChartScript(readFileSync(path, 'utf8'), path, cache);`,
+      'process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, bytes: cache.length }));',
+    ].join('\n');
+    const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', check], { encoding: 'utf8' }));
+    expect(output.bytes).toBeGreaterThan(100_000);
+    expect(output.rejected).toBe(false);
   });
 });
