@@ -1,10 +1,12 @@
 /**
  * Runs after `tsc` in `npm run build`: bundles the chart modules (see
  * src/report/chart-script.ts) into one classic script beside their
- * compiled form, writes its V8 code cache, and makes the CLI executable.
- * Run from the repository root.
+ * compiled form, writes its V8 code cache, bundles the CLI (see
+ * bundle-cli.ts), and makes the CLI executable. Run from the repository
+ * root.
  */
 import { chmodSync, rmSync } from 'node:fs';
+import { bundleCli } from './bundle-cli.js';
 import { writeChartCodeCache } from './chart-code-cache.js';
 import { CHART_CODE_CACHE, CHART_GLOBAL, CHART_SCRIPT } from '../src/report/chart-script.js';
 
@@ -33,6 +35,11 @@ try {
   // --omit=optional).
   rmSync(`${chartDirectory}/${CHART_SCRIPT}`, { force: true });
   process.stderr.write(`build: chart modules left unbundled, because esbuild failed: ${(error as Error).message}\n`);
+}
+try {
+  await bundleCli();
+} catch (error) {
+  process.stderr.write(`build: CLI left unbundled, because esbuild failed: ${(error as Error).message}\n`);
 }
 try {
   await writeChartCodeCache();

@@ -11,8 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { builtFileNear } from '../worker-script.js';
 
 export type ChartModules = typeof import('./chart-modules.js');
 
@@ -23,7 +25,7 @@ export const CHART_CODE_CACHE = 'chart-modules.code-cache';
 /** Global name that the IIFE assigns the modules' exports to. */
 export const CHART_GLOBAL = '__chartModules';
 
-/** Path of a build output beside this module. */
+/** Path of a build output beside this module, for the build to write. */
 export function besideThisModule(name: string): string {
   return fileURLToPath(new URL(`./${name}`, import.meta.url));
 }
@@ -52,18 +54,18 @@ export function runChartScript(script: Script, path: string): ChartModules {
  * run the TypeScript sources, or when esbuild could not run at build time.
  */
 export function loadChartScript(): ChartModules | undefined {
-  const path = besideThisModule(CHART_SCRIPT);
-  const source = readIfPresent(path, 'utf8');
-  if (source === undefined) return undefined;
-  const cachedData = readIfPresent(besideThisModule(CHART_CODE_CACHE));
+  // The CLI's bundle runs this from dist/src/cli/, beside dist/src/report/.
+  const url = builtFileNear(import.meta.url, 'report', CHART_SCRIPT);
+  if (url === undefined) return undefined;
+  const path = fileURLToPath(url);
+  const source = readFileSync(path, 'utf8');
+  const cachedData = readIfPresent(join(dirname(path), CHART_CODE_CACHE));
   return runChartScript(compileChartScript(source, path, cachedData), path);
 }
 
-function readIfPresent(path: string): Buffer | undefined;
-function readIfPresent(path: string, encoding: 'utf8'): string | undefined;
-function readIfPresent(path: string, encoding?: 'utf8'): Buffer | string | undefined {
+function readIfPresent(path: string): Buffer | undefined {
   try {
-    return readFileSync(path, encoding);
+    return readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
