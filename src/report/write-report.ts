@@ -37,6 +37,8 @@ export interface ChartsElsewhere {
    * The largest suits the thread that has the chart modules loaded first.
    */
   largest: boolean;
+  /** Called once the charts drawn elsewhere are back, before any file is written. */
+  onDrawn?: () => void;
 }
 
 /** Formats report data as the text of the JSON file beside the report. */
@@ -74,6 +76,7 @@ export async function writeReport(
   // Charts drawn elsewhere are requested before this thread starts on its own.
   const requested = new Map(drawn.filter(isElsewhere).map((name) => [name, elsewhere!.render(specs[name]!)]));
   const svgs = await Promise.all(drawn.map((name) => requested.get(name) ?? renderSvg(specs[name]!)));
+  elsewhere?.onDrawn?.();
   const files: [string, string][] = drawn.map((name, i) => [paths.charts[name], svgs[i]]);
   for (const name of drawn) links[name] = basename(paths.charts[name]);
   if (includeJson) files.push([paths.json, reportJson(data)]);

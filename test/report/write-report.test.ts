@@ -40,6 +40,20 @@ describe('writeReport', () => {
     });
   }
 
+  it('reports elsewhere charts drawn before writing', async () => {
+    const dir = temporaryDirectory();
+    const paths = reportPaths(join(dir, 'r.md'));
+    const events: string[] = [];
+    const render = async () => {
+      events.push('rendered');
+      return '<svg>elsewhere</svg>';
+    };
+    const onDrawn = () => events.push(existsSync(paths.markdown) ? 'drawn after writing' : 'drawn');
+    await writeReport(await reportDataOf([20, 80]), paths.markdown, false, { render, largest: false, onDrawn });
+    expect(events).toEqual(['rendered', 'rendered', 'drawn']);
+    expect(existsSync(paths.markdown)).toBe(true);
+  });
+
   it('leaves no file behind when a write fails', async () => {
     const dir = temporaryDirectory();
     // A directory where the markdown should go makes the last rename fail.
