@@ -125,9 +125,9 @@ async function loadAndReplay(
     // A thread without a job leaves a core idle until the last run is
     // back, time in which the chart modules can load. A failure to load
     // them is reported when the charts are drawn. When the worker ran out
-    // of jobs first, this thread learns it only after its own last run,
-    // and loading here (0.03 s, blocking) would delay the request for the
-    // worker's chart; the modules then load when this thread draws.
+    // of jobs first, this thread learns it only after its own last run.
+    // Loading then takes 0.03 s before the worker gets its chart, so this
+    // thread loads the modules later, when it draws its own charts.
     onWorkerIdle: (isThisThread) => {
       isWorkerFirstIdle = !isThisThread;
       if (isThisThread) void loadChartModules().catch(() => {});
