@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -35,7 +36,13 @@ export function compiledWorkerScript(moduleUrl: string, folder: string, name: st
   return undefined;
 }
 
-/** Path of a worker's build in dist/, for the error raised when it is missing. */
+/**
+ * Path of a worker's build, for the error raised when it is missing: in
+ * `folder` next to the caller's folder when the caller runs from dist/src/,
+ * as the CLI bundle does, and in dist/ when it runs from the sources.
+ */
 export function builtWorkerPath(moduleUrl: string, folder: string, name: string): string {
-  return fileURLToPath(new URL(`../../dist/src/${folder}/${name}`, moduleUrl));
+  const isBuilt = fileURLToPath(moduleUrl).includes(`${sep}dist${sep}src${sep}`);
+  const relative = isBuilt ? `../${folder}/${name}` : `../../dist/src/${folder}/${name}`;
+  return fileURLToPath(new URL(relative, moduleUrl));
 }
