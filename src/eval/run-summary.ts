@@ -38,7 +38,11 @@ export function summariseRun(run: PolicyRun, bounds: Int32Array): RunSummary {
   }
   return {
     bounds,
-    counts: windowCounts(run.outcomes, run.issuedPrefetchesPerRequest, bounds),
+    counts: windowCounts(
+      run.outcomes,
+      run.counters.issuedPrefetches === 0 ? undefined : run.issuedPrefetchesPerRequest,
+      bounds,
+    ),
     latency: summariseLatency(run.waitLatencies, run.counters.requests) ?? null,
     overhead: predictionOverhead(run),
   };

@@ -32,6 +32,14 @@ describe('windowCounts', () => {
     expect(Array.from(counts.fetches)).toEqual([3, 3]);
   });
 
+  it('counts no prefetches without their array', () => {
+    const outcomes = Uint8Array.of(0, 1, 1, 2, 0, 0, 1, 0, 1);
+    const bounds = Int32Array.of(0, 4, 9);
+    const counts = windowCounts(outcomes, undefined, bounds);
+    expect(counts).toEqual(windowCounts(outcomes, new Uint32Array(outcomes.length), bounds));
+    expect(Array.from(counts.fetches)).toEqual([2, 2]);
+  });
+
   it('matches a request-by-request count', () => {
     const requests = fc.array(
       fc.record({ outcome: fc.integer({ min: 0, max: 2 }), issued: fc.integer({ min: 0, max: 3 }) }),
