@@ -13,6 +13,7 @@ import {
   besideThisModule,
   compileChartScript,
   runChartScript,
+  sealCodeCache,
 } from '../src/report/chart-script.js';
 import { buildReportData } from '../src/report/report-data.js';
 import { simulate } from '../src/simulate.js';
@@ -22,14 +23,15 @@ import { Op, TraceBuilder } from '../src/trace/trace.js';
 /** Draws sample charts with the built script bundle and writes its code cache; returns the cache's size in bytes. */
 export async function writeChartCodeCache(): Promise<number> {
   const path = besideThisModule(CHART_SCRIPT);
-  const script = compileChartScript(readFileSync(path, 'utf8'), path);
+  const source = readFileSync(path);
+  const script = compileChartScript(source.toString('utf8'), path);
   const modules = runChartScript(script, path);
   const specs = chartSpecs(await sampleReportData());
   for (const spec of Object.values(specs)) {
     if (spec !== null) await renderSvgWith(modules, spec);
   }
   const cache = script.createCachedData();
-  writeFileSync(besideThisModule(CHART_CODE_CACHE), cache);
+  writeFileSync(besideThisModule(CHART_CODE_CACHE), sealCodeCache(source, cache));
   return cache.length;
 }
 

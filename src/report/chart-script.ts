@@ -9,11 +9,13 @@
  * EPYC, 3 fresh processes each): loading and drawing took 150 to 175 ms
  * with the cache against 230 to 260 ms without it.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { SimulatorError } from '../errors.js';
 import { builtFileNear } from '../worker-script.js';
 
 export type ChartModules = typeof import('./chart-modules.js');
@@ -48,6 +50,42 @@ export function runChartScript(script: Script, path: string): ChartModules {
   return factory(createRequire(path));
 }
 
+/** Bytes of the SHA-256 digest at the head of the code cache file. */
+const DIGEST_BYTES = 32;
+
+/**
+ * Returns the bytes of the code cache file: a SHA-256 digest of the script
+ * and the cache, then the cache. V8 checks only a cache's header (its V8
+ * version and flags, the source's length), not its body. A cache damaged
+ * in the middle crashed Node (a fatal V8 error or SIGSEGV), and the cache
+ * of an edited script of the same length ran the old code.
+ */
+export function sealCodeCache(source: Buffer, cache: Buffer): Buffer {
+  return Buffer.concat([digestOf(source, cache), cache]);
+}
+
+/**
+ * Reads the code cache file at `path` for the script `source`. Returns
+ * undefined when the file is missing or unreadable, or when its digest
+ * does not match: a damaged file, or one written for another script.
+ * The script then compiles from source.
+ */
+export function readCodeCache(source: Buffer, path: string): Buffer | undefined {
+  let sealed: Buffer;
+  try {
+    sealed = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  if (sealed.length <= DIGEST_BYTES) return undefined;
+  const cache = sealed.subarray(DIGEST_BYTES);
+  return digestOf(source, cache).equals(sealed.subarray(0, DIGEST_BYTES)) ? cache : undefined;
+}
+
+function digestOf(source: Buffer, cache: Buffer): Buffer {
+  return createHash('sha256').update(source).update(cache).digest();
+}
+
 /**
  * Loads the chart modules from the script bundle and its code cache, or
  * returns undefined when the build wrote no script: under the tests, which
@@ -58,16 +96,14 @@ export function loadChartScript(): ChartModules | undefined {
   const url = builtFileNear(import.meta.url, 'report', CHART_SCRIPT);
   if (url === undefined) return undefined;
   const path = fileURLToPath(url);
-  const source = readFileSync(path, 'utf8');
-  const cachedData = readIfPresent(join(dirname(path), CHART_CODE_CACHE));
-  return runChartScript(compileChartScript(source, path, cachedData), path);
-}
-
-function readIfPresent(path: string): Buffer | undefined {
   try {
-    return readFileSync(path);
+    const source = readFileSync(path);
+    const cachedData = readCodeCache(source, join(dirname(path), CHART_CODE_CACHE));
+    return runChartScript(compileChartScript(source.toString('utf8'), path, cachedData), path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new SimulatorError(
+      'CHART_SCRIPT',
+      `${path}: the chart script of the build could not be loaded (${(error as Error).message}); run npm run build to write it again`,
+    );
   }
 }

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import * as fromPackages from '../../src/report/chart-modules.js';
+import { temporaryDirectory } from '../helpers.js';
 
 // The build writes the chart script and its code cache into dist/, so this
 // file needs a build first (as the CLI binary test does).
@@ -54,12 +55,31 @@ describe('built chart script', () => {
       `const m = await import(${JSON.stringify(SCRIPT_MODULE)});`,
       `const { readFileSync } = await import('node:fs');`,
       'const path = m.besideThisModule(m.CHART_SCRIPT);',
-      'const cache = readFileSync(m.besideThisModule(m.CHART_CODE_CACHE));',
-      `const script = m.compileChartScript(readFileSync(path, 'utf8'), path, cache);`,
+      'const source = readFileSync(path);',
+      'const cache = m.readCodeCache(source, m.besideThisModule(m.CHART_CODE_CACHE));',
+      `const script = m.compileChartScript(source.toString('utf8'), path, cache);`,
       'process.stdout.write(JSON.stringify({ rejected: script.cachedDataRejected, bytes: cache.length }));',
     ].join('\n');
     const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', check], { encoding: 'utf8' }));
     expect(output.bytes).toBeGreaterThan(100_000);
     expect(output.rejected).toBe(false);
+  });
+
+  it('refuses a damaged code cache', async () => {
+    // V8 would run such a cache and crash, so its digest must not match.
+    const { CHART_CODE_CACHE, CHART_SCRIPT, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
+    const source = readFileSync(join(REPORT_DIST, CHART_SCRIPT));
+    const damaged = Buffer.from(readFileSync(join(REPORT_DIST, CHART_CODE_CACHE)));
+    damaged[damaged.length >> 1] ^= 0xff;
+    const path = join(temporaryDirectory(), 'damaged.code-cache');
+    writeFileSync(path, damaged);
+    expect(readCodeCache(source, path)).toBeUndefined();
+  });
+
+  it('refuses the code cache of another script', async () => {
+    const { CHART_CODE_CACHE, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
+    const edited = Buffer.from(readFileSync(join(REPORT_DIST, 'chart-modules.script.js')));
+    edited[edited.length >> 1] = edited[edited.length >> 1] === 0x20 ? 0x0a : 0x20;
+    expect(readCodeCache(edited, join(REPORT_DIST, CHART_CODE_CACHE))).toBeUndefined();
   });
 });
