@@ -14,7 +14,7 @@
  * instance of the CLI's `SimulatorError`, and is reported as a failed run
  * with its message and exit code 1.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -32,7 +32,16 @@ const CHUNK_PREFIX = 'bundle-';
  */
 const EXTERNAL = ['@tensorflow/*', 'onnxruntime-node', 'onnx-proto', 'tsx', 'tsx/*', 'esbuild', 'vega', 'vega-lite'];
 
+/** Name that the bundle's banner gives `createRequire`, so that a bundled entry can be told from tsc's output. */
+const BUNDLE_MARK = 'createRequireForBundle';
+
+/**
+ * Bundles the CLI entry that tsc wrote. An entry that is a bundle already
+ * (this script ran again without tsc) is left as it is, because bundling
+ * it again would delete the chunks it imports.
+ */
 export async function bundleCli(): Promise<void> {
+  if (readFileSync(entry, 'utf8').includes(BUNDLE_MARK)) return;
   for (const name of readdirSync(directory)) {
     if (name.startsWith(CHUNK_PREFIX)) rmSync(join(directory, name));
   }
@@ -49,7 +58,7 @@ export async function bundleCli(): Promise<void> {
     format: 'esm',
     external: EXTERNAL,
     // Packages built for CommonJS call `require`, which an ES module lacks.
-    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
+    banner: { js: `import { createRequire as ${BUNDLE_MARK} } from 'node:module';\nconst require = ${BUNDLE_MARK}(import.meta.url);` },
     logLevel: 'warning',
   });
   // The source map tsc wrote describes the file the bundle replaced.
