@@ -24,15 +24,15 @@ const entry = join(directory, 'main.js');
 const CHUNK_PREFIX = 'bundle-';
 
 /**
- * Packages left to Node: TensorFlow.js and onnxruntime load native or
- * WebAssembly files from their own folders, tsx loads TypeScript policy
- * modules, onnx-proto is built for CommonJS, and vega and vega-lite come
- * from the chart script (see src/report/chart-script.ts), or from the
- * packages where the build wrote none.
+ * Packages left to Node. TensorFlow.js and onnxruntime load native or
+ * WebAssembly files from their own folders, and tsx loads TypeScript
+ * policy modules. onnx-proto is built for CommonJS. vega and vega-lite
+ * come from the chart script (see src/report/chart-script.ts), or from
+ * the packages where the build wrote none.
  */
 const EXTERNAL = ['@tensorflow/*', 'onnxruntime-node', 'onnx-proto', 'tsx', 'tsx/*', 'esbuild', 'vega', 'vega-lite'];
 
-/** Name that the bundle's banner gives `createRequire`, so that a bundled entry can be told from tsc's output. */
+/** Name that the bundle's banner gives `createRequire`, so that a bundled entry can be distinguished from tsc's output. */
 const BUNDLE_MARK = 'createRequireForBundle';
 
 /**
