@@ -9,10 +9,8 @@
  * when needed. Worker threads still load the unbundled modules of
  * dist/src/.
  *
- * NOTE: the bundle has its own copy of src/errors.ts. An error that a
- * module policy throws with a class imported from the package is then no
- * instance of the CLI's `SimulatorError`, and is reported as a failed run
- * with its message and exit code 1.
+ * The bundle has its own copy of src/errors.ts, so `SimulatorError`
+ * recognises its errors by a mark shared by every copy.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,15 +2,30 @@
  * Error classes for bad input. Each carries a stable `code` that tests assert
  * and that the CLI maps to an exit code (2 for usage errors, 1 otherwise).
  */
+/** Mark of a `SimulatorError`, the same symbol in every copy of this module. */
+const SIMULATOR_ERROR: unique symbol = Symbol.for('cache-prefetch-sim.SimulatorError');
+
 export class SimulatorError extends Error {
   readonly code: string;
   readonly exitCode: number;
+  readonly [SIMULATOR_ERROR] = true;
 
   constructor(code: string, message: string, exitCode = 1) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.exitCode = exitCode;
+  }
+
+  /**
+   * Makes `instanceof SimulatorError` hold for the errors of every copy of
+   * this module, by their mark. The CLI's bundle has its own copy, and a
+   * module policy that throws `BadParameterError` imports the package's.
+   * Subclasses keep the usual test.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === SimulatorError && typeof value === 'object' && value !== null && SIMULATOR_ERROR in value;
   }
 }
 

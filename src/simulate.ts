@@ -139,12 +139,18 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     let prepared: IsolatedPolicy | undefined;
     for (const capacity of options.capacities) {
       const boundTrace = entry.isBound ? trace : undefined;
-      const policy = prepared?.fork() ?? new IsolatedPolicy(
-        entry.create({ params, label, settings, boundTrace }),
-        trace,
-        trainEnd,
-        entry.isBound === true,
-      );
+      let policy: IsolatedPolicy;
+      try {
+        policy = prepared?.fork() ?? new IsolatedPolicy(
+          entry.create({ params, label, settings, boundTrace }),
+          trace,
+          trainEnd,
+          entry.isBound === true,
+        );
+      } catch (error) {
+        prepared?.dispose();
+        throw runFailure(error, label, capacity);
+      }
       const replayOptions = replayOptionsOf(trace, entry, capacity, trainEnd, options);
       const isThreaded =
         options.policyThread === true &&
@@ -174,8 +180,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         runs.push(runOf(policy, entry, capacity, result, policy.report?.() ?? {}));
       } catch (error) {
         prepared?.dispose();
-        if (error instanceof SimulatorError) throw error;
-        throw new RunFailedError(`${label} at ${formatCapacity(capacity)}`, error);
+        throw runFailure(error, label, capacity);
       } finally {
         policy.dispose?.();
       }
@@ -190,6 +195,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     backendConcurrency: options.backendConcurrency,
     seed: settings.seed,
   };
+}
+
+/** Returns a run's error as the CLI reports it: its own when it is a `SimulatorError`, else one that names the run. */
+function runFailure(error: unknown, label: string, capacity: Capacity): SimulatorError {
+  return error instanceof SimulatorError ? error : new RunFailedError(`${label} at ${formatCapacity(capacity)}`, error);
 }
 
 /**

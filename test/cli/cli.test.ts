@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
@@ -92,6 +93,37 @@ describe('simulate command', () => {
       expect(result.stderr).toMatch(/^simulate: throws at [24] objects failed: no prediction for this key \(at .*throws-[12]\.mjs:6:\d+\)\)?\n$/);
     });
   }
+
+  // The policy imports the build's copy of the error classes, as a policy
+  // that imports the package does, beside the copy the CLI runs.
+  const builtErrors = pathToFileURL(join(import.meta.dirname, '..', '..', 'dist', 'src', 'errors.js')).href;
+  for (const workers of ['1', '2']) {
+    it(`reports a policy's own error from create (--workers ${workers})`, async () => {
+      const policy = join(dir, `bad-window-${workers}.mjs`);
+      writeFileSync(
+        policy,
+        `import { BadParameterError } from ${JSON.stringify(builtErrors)};
+export default {
+  id: 'bad-window',
+  create: () => {
+    throw new BadParameterError('bad-window.window: must be even, got 3');
+  },
+};
+`,
+      );
+      const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', `lru,${policy}`, '--cache-size', '2,4', '--workers', workers, '--out', join(dir, `bad-window-${workers}.md`));
+      expect(result.stderr).toBe('simulate: bad-window.window: must be even, got 3\n');
+      expect(result.code).toBe(2);
+    });
+  }
+
+  it('names the run when create throws', async () => {
+    const policy = join(dir, 'create-throws.mjs');
+    writeFileSync(policy, `export default { id: 'create-throws', create: () => { throw new Error('no model'); } };\n`);
+    const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', policy, '--cache-size', '2', '--out', join(dir, 'create-throws.md'));
+    expect(result.stderr).toMatch(/^simulate: create-throws at 2 objects failed: no model \(at .*create-throws\.mjs:1:\d+\)\)?\n$/);
+    expect(result.code).toBe(1);
+  });
 
   it('rejects an unknown policy with exit 2 and the known ids', async () => {
     const result = await runCli('--trace', join(dir, 'periodic.csv'), '--policy', 'lfu');
