@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { builtFileNear, builtWorkerPath } from '../src/worker-script.js';
 import { temporaryDirectory } from './helpers.js';
 
-/** A dist/src tree with a bundled CLI module and one worker script. */
+/** Builds a dist/src tree with a bundled CLI module and one worker script. */
 function builtTree(): { root: string; cliModule: string } {
   const root = temporaryDirectory();
   mkdirSync(join(root, 'dist', 'src', 'cli'), { recursive: true });
@@ -18,14 +18,16 @@ describe('builtFileNear', () => {
   it('finds a file in the named sibling folder', () => {
     const { root, cliModule } = builtTree();
     const found = builtFileNear(cliModule, 'parallel', 'replay-worker.js');
-    expect(found && fileURLToPath(found)).toBe(join(root, 'dist', 'src', 'parallel', 'replay-worker.js'));
+    expect(found).toBeDefined();
+    expect(fileURLToPath(found!)).toBe(join(root, 'dist', 'src', 'parallel', 'replay-worker.js'));
   });
 
   it('finds a file beside the caller', () => {
     const { root } = builtTree();
     const caller = pathToFileURL(join(root, 'dist', 'src', 'parallel', 'worker-pool.js')).href;
     const found = builtFileNear(caller, 'parallel', 'replay-worker.js');
-    expect(found && fileURLToPath(found)).toBe(join(root, 'dist', 'src', 'parallel', 'replay-worker.js'));
+    expect(found).toBeDefined();
+    expect(fileURLToPath(found!)).toBe(join(root, 'dist', 'src', 'parallel', 'replay-worker.js'));
   });
 
   it('returns undefined for a missing file', () => {

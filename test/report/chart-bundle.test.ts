@@ -65,7 +65,7 @@ describe('built chart script', () => {
     expect(output.rejected).toBe(false);
   });
 
-  it('refuses a damaged code cache', async () => {
+  it('rejects a damaged code cache', async () => {
     // V8 would run such a cache and crash, so its digest must not match.
     const { CHART_CODE_CACHE, CHART_SCRIPT, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
     const source = readFileSync(join(REPORT_DIST, CHART_SCRIPT));
@@ -76,7 +76,7 @@ describe('built chart script', () => {
     expect(readCodeCache(source, path)).toBeUndefined();
   });
 
-  it('refuses the code cache of another script', async () => {
+  it('rejects the code cache of another script', async () => {
     const { CHART_CODE_CACHE, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
     const edited = Buffer.from(readFileSync(join(REPORT_DIST, 'chart-modules.script.js')));
     edited[edited.length >> 1] = edited[edited.length >> 1] === 0x20 ? 0x0a : 0x20;
