@@ -2,8 +2,9 @@ import { threadId } from 'node:worker_threads';
 import { simulate, type PolicyRun, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import { readTrace } from '../trace/read.js';
-import type { Trace } from '../trace/trace.js';
+import { distinctKeys, type Trace } from '../trace/trace.js';
 import type { RunSummary } from '../eval/run-summary.js';
+import { claimOrder } from './claim-order.js';
 import { errorOf } from './failure.js';
 import { JobClaims } from './job-claims.js';
 import type { JobOptions, JobsMessage, WorkerMessage } from './messages.js';
@@ -125,7 +126,11 @@ export async function simulateInWorkers(
   const runs = new Array<PolicyRun>(jobs.length);
   const runSummaries = new Array<RunSummary | undefined>(jobs.length).fill(undefined);
   const inMain = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [i] : []));
-  const inWorkers = jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i]));
+  const inWorkers = claimOrder(
+    jobs.flatMap((job, i) => (MAIN_THREAD_POLICIES.includes(job.policyId) ? [] : [i])),
+    jobs,
+    distinctKeys(trace),
+  );
   await Promise.all([
     runInWorkers(options, inWorkers, jobOptions, { runs, runSummaries }, { ...extras, workers, replaysHere: inMain.length === 0 }),
     runInMainThread(options, inMain, jobOptions, runs),
