@@ -1,14 +1,16 @@
 /**
- * Writes the V8 code cache of the chart script bundle (see
+ * Builds the chart script bundle and its V8 code cache (see
  * src/report/chart-script.ts). V8 serialises only the functions compiled
  * so far, so the script first draws the charts of a small report, as
  * `simulate` would, and the cache then contains what drawing them compiled.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { evaluate } from '../src/eval/evaluate.js';
 import { chartSpecs, renderSvgWith } from '../src/report/charts.js';
 import {
   CHART_CODE_CACHE,
+  CHART_GLOBAL,
   CHART_SCRIPT,
   besideThisModule,
   compileChartScript,
@@ -20,8 +22,27 @@ import { simulate } from '../src/simulate.js';
 import { generateKeys } from '../src/trace/generate.js';
 import { Op, TraceBuilder } from '../src/trace/trace.js';
 
-/** Draws sample charts with the built script bundle and writes its code cache; returns the cache's size in bytes. */
-export async function writeChartCodeCache(): Promise<number> {
+/** Bundles the compiled chart modules with vega and vega-lite into the chart script. */
+export async function bundleChartScript(): Promise<void> {
+  await build({
+    entryPoints: [besideThisModule('chart-modules.js')],
+    outfile: besideThisModule(CHART_SCRIPT),
+    bundle: true,
+    platform: 'node',
+    // A classic script, because only `vm.Script` takes a code cache in
+    // Node 20. Such a script has no top-level await, which vega-canvas's
+    // Node build uses to import the optional `canvas` package. Its browser
+    // build loads no package and, like the Node build without `canvas`,
+    // leaves vega to estimate text widths.
+    format: 'iife',
+    globalName: CHART_GLOBAL,
+    alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+    logLevel: 'warning',
+  });
+}
+
+/** Draws sample charts with the built script bundle and writes its code cache. */
+export async function writeChartCodeCache(): Promise<void> {
   const path = besideThisModule(CHART_SCRIPT);
   const source = readFileSync(path);
   const script = compileChartScript(source.toString('utf8'), path);
@@ -32,7 +53,6 @@ export async function writeChartCodeCache(): Promise<number> {
   }
   const cache = script.createCachedData();
   writeFileSync(besideThisModule(CHART_CODE_CACHE), sealCodeCache(source, cache));
-  return cache.length;
 }
 
 /** Report data of lru and next-key at three cache sizes on a generated trace, so that all three charts are drawn. */

@@ -77,8 +77,8 @@ describe('built chart script', () => {
   });
 
   it('rejects the code cache of another script', async () => {
-    const { CHART_CODE_CACHE, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
-    const edited = Buffer.from(readFileSync(join(REPORT_DIST, 'chart-modules.script.js')));
+    const { CHART_CODE_CACHE, CHART_SCRIPT, readCodeCache } = (await import(SCRIPT_MODULE)) as ChartScriptModule;
+    const edited = Buffer.from(readFileSync(join(REPORT_DIST, CHART_SCRIPT)));
     edited[edited.length >> 1] = edited[edited.length >> 1] === 0x20 ? 0x0a : 0x20;
     expect(readCodeCache(edited, join(REPORT_DIST, CHART_CODE_CACHE))).toBeUndefined();
   });
