@@ -99,6 +99,19 @@ export class ResultsFileError extends SimulatorError {
   }
 }
 
+/**
+ * A run that cannot finish, because it awaits a promise that can never
+ * settle, such as a module policy's `prepare()` that never resolves.
+ */
+export class NeverSettledError extends SimulatorError {
+  constructor(run: string) {
+    super(
+      'NEVER_SETTLED',
+      `${run} stopped before it finished, because a promise it waited for can never settle; check that the async hooks of module policies (prepare) resolve or reject`,
+    );
+  }
+}
+
 /** Maximum length, in characters, of the error message that `RunFailedError` repeats. */
 const MAX_MESSAGE = 500;
 

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { SimulatorError } from '../errors.js';
+import { NeverSettledError, SimulatorError } from '../errors.js';
 import { POLICIES } from '../policies/registry.js';
 import { convertOptions, runConvert } from './convert-command.js';
 import { generateOptions, runGenerate } from './generate-command.js';
@@ -163,9 +163,7 @@ if (isMainModule()) {
   let hasFinished = false;
   process.on('beforeExit', () => {
     if (hasFinished) return;
-    io.stderr.write(
-      'simulate: the run stopped before it finished, because a promise it waited for can never settle; check that the async hooks of module policies (prepare) resolve or reject\n',
-    );
+    io.stderr.write(`simulate: ${new NeverSettledError('the run').message}\n`);
     process.exit(1);
   });
   process.exitCode = await createCli(hideBin(process.argv), io).run();

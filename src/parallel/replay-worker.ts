@@ -6,11 +6,13 @@
  * draws the charts that the main thread sends it.
  */
 import { parentPort, threadId } from 'node:worker_threads';
+import { NeverSettledError } from '../errors.js';
 import { loadChartModules, renderSvg } from '../report/charts.js';
+import { formatCapacity } from '../sim/cache.js';
 import { withKeyTable } from '../trace/key-table.js';
 import { failureOf } from './failure.js';
 import { JobClaims } from './job-claims.js';
-import type { JobsMessage, MainMessage, RenderMessage, WorkerMessage } from './messages.js';
+import type { JobOptions, JobsMessage, MainMessage, RenderMessage, WorkerMessage } from './messages.js';
 import { replayJob } from './replay-job.js';
 
 const port = parentPort!;
@@ -24,20 +26,45 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
+/** The job this thread replays, while it replays one. */
+let current: { index: number; options: JobOptions } | undefined;
+
+// While jobs run, the port does not keep this thread alive, because jobs
+// need no message. An event loop that empties with a job pending means the
+// job awaits a promise that can never settle, such as a module policy's
+// prepare() that never resolves. Without this message the main thread
+// would wait for the job forever.
+process.on('beforeExit', () => {
+  if (current === undefined) return;
+  const { index, options } = current;
+  current = undefined;
+  const run = `--policy ${String(options.policies[0])} at ${formatCapacity(options.capacities[0])}`;
+  post({ type: 'failed', index, failure: failureOf(new NeverSettledError(run)) });
+  // The port keeps this thread alive until the main thread stops it.
+  port.ref();
+});
+
 async function replayJobs(message: JobsMessage): Promise<void> {
   const trace = withKeyTable(message.trace.fields, message.trace.keyTable);
   const claims = new JobClaims(message.indices.length, message.claims);
   const log = (line: string) => post({ type: 'log', line });
+  port.unref();
   for (let job = claims.next(); job !== undefined; job = claims.next()) {
     const index = message.indices[job];
+    current = { index, options: message.options[job] };
     try {
       const { run, summary } = await replayJob(trace, message.options[job], message.metricsWindows, log);
       post({ type: 'done', index, run, summary });
     } catch (error) {
       post({ type: 'failed', index, failure: failureOf(error) });
+      port.ref();
       return;
+    } finally {
+      current = undefined;
     }
   }
+  // The port keeps this thread alive for the render messages to come.
+  port.ref();
   claims.noteIdle(threadId);
   post({ type: 'drained' });
   // While other threads finish their last jobs, this core is free to load

@@ -250,7 +250,13 @@ function collect(
     thread.on('message', (message: WorkerMessage) => {
       if (message.type === 'log') log?.(message.line);
       else if (message.type === 'failed') reject(errorOf(message.failure));
-      else if (message.type === 'drained') resolve();
+      else if (message.type === 'drained') {
+        // An idle worker must not keep this thread alive. If a job of this
+        // thread then awaits a promise that can never settle, the event
+        // loop empties and the CLI reports it (see main.ts).
+        thread.unref();
+        resolve();
+      }
       else if (message.type === 'done') {
         output.runs[message.index] = message.run;
         output.runSummaries[message.index] = message.summary;

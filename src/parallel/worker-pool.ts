@@ -61,10 +61,16 @@ export class ReplayWorkerPool {
       this.#renders = renders;
     }
     const renders = this.#renders;
+    const unrefWhenIdle = () => {
+      if (renders.size === 0) thread.unref();
+    };
     return (spec) => {
       const id = this.#nextRenderId++;
       const rendered = new Promise<string>((resolve, reject) => renders.set(id, { resolve, reject }));
       const message: RenderMessage = { type: 'render', id, spec };
+      // Referenced while it draws, because a worker with no job left is not.
+      thread.ref();
+      void rendered.then(unrefWhenIdle, unrefWhenIdle);
       thread.postMessage(message);
       return Promise.race([rendered, stopped]);
     };
