@@ -100,14 +100,32 @@ export class ResultsFileError extends SimulatorError {
 }
 
 /**
- * A run that cannot finish, because it awaits a promise that can never
- * settle, such as a module policy's `prepare()` that never resolves.
+ * A run that cannot finish, because it awaits a promise and Node has
+ * nothing left to run that could settle it, such as a module policy's
+ * `prepare()` that never resolves. Node does not count an unreferenced
+ * timer or a pending `Atomics.waitAsync` as something left to run.
  */
 export class NeverSettledError extends SimulatorError {
   constructor(run: string) {
     super(
       'NEVER_SETTLED',
-      `${run} stopped before it finished, because a promise it waited for can never settle; check that the async hooks of module policies (prepare) resolve or reject`,
+      `${run} stopped before it finished, because a promise it waited for can never settle: Node had nothing left to run that could settle it. Check that the module policy's top-level code and async hooks (prepare, predictBatch) resolve or reject, and that what they wait for keeps Node running (an unref()'d timer or Atomics.waitAsync does not)`,
+    );
+  }
+}
+
+/**
+ * A worker thread that stopped, or threw outside any run, while a run
+ * needed it: most often a module policy that called `process.exit()` or
+ * left a promise to reject unhandled.
+ */
+export class WorkerStoppedError extends SimulatorError {
+  constructor(thread: string, reason: { exitCode: number } | { thrown: unknown }) {
+    super(
+      'WORKER_STOPPED',
+      'exitCode' in reason
+        ? `${thread} stopped with exit code ${reason.exitCode} while a run needed it; check that module policies do not call process.exit()`
+        : `${thread} stopped: ${describeThrown(reason.thrown)}; check that module policies catch their errors and rejected promises`,
     );
   }
 }

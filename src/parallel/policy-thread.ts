@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { WorkerStoppedError } from '../errors.js';
 import { keyIdArrays } from '../policies/isolate.js';
 import type { ParamValues } from '../policies/params.js';
 import type { PolicyReport } from '../policies/policy.js';
@@ -80,8 +81,8 @@ export class PolicyThread implements AheadPushes {
     this.#ring = ring;
     this.latency = latency;
     const stopped = new Promise<never>((_resolve, reject) => {
-      thread.on('error', reject);
-      thread.on('exit', (code) => reject(new Error(`policy thread stopped with exit code ${code}`)));
+      thread.on('error', (thrown) => reject(new WorkerStoppedError('policy thread', { thrown })));
+      thread.on('exit', (exitCode) => reject(new WorkerStoppedError('policy thread', { exitCode })));
     });
     const message = (type: PolicyThreadMessage['type']) =>
       new Promise<PolicyThreadMessage>((resolve, reject) => {

@@ -8,6 +8,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
+import { NeverSettledError } from '../errors.js';
 import { IsolatedPolicy, adoptKeyIds } from '../policies/isolate.js';
 import { resolvePolicies } from '../policies/loader.js';
 import type { PrefetchSink, RequestEvent } from '../policies/policy.js';
@@ -23,6 +24,22 @@ const port = parentPort!;
 /** The thread notes its progress once every 64 requests: a request index with these bits clear. */
 const PROGRESS_EVERY_MASK = 63;
 
+/** The policy being built and prepared, until it is ready. */
+let preparing: PolicySetup | undefined;
+
+// While the policy is built and prepared, the port does not keep this
+// thread alive. An event loop that empties then means that the policy
+// awaits a promise that can never settle, and the replay thread, waiting
+// for 'ready', would wait forever.
+process.on('beforeExit', () => {
+  if (preparing === undefined) return;
+  const run = `--policy ${preparing.policy}`;
+  preparing = undefined;
+  const failure = failureOf(new NeverSettledError(run));
+  post({ type: 'failed', failure });
+  port.ref();
+});
+
 // `on` rather than `once`: the listener keeps the thread alive after its
 // report, so that the thread never exits before the replay thread has
 // read every message, and ends only when that thread terminates it.
@@ -30,6 +47,8 @@ let hasStarted = false;
 port.on('message', async (setup: PolicySetup) => {
   if (hasStarted) return;
   hasStarted = true;
+  preparing = setup;
+  port.unref();
   const ring = new PushRing(setup.ring);
   // A policy that calls process.exit ends this thread, and the replay
   // thread, blocked in Atomics.wait, would not see the exit event. The
@@ -46,6 +65,8 @@ port.on('message', async (setup: PolicySetup) => {
     const inner = entry.create({ params: setup.params, label: setup.label, settings: setup.settings });
     const policy = new IsolatedPolicy(inner, trace, setup.trainEnd);
     await policy.runPrepare({ seed: setup.settings.seed, log: () => {} });
+    preparing = undefined;
+    port.ref();
     const { draws: spec } = setup;
     const draws = spec === undefined ? undefined : new LognormalLatency(spec.median, spec.p99, spec.seed);
     post({ type: 'ready' });
@@ -53,6 +74,8 @@ port.on('message', async (setup: PolicySetup) => {
     post({ type: 'done', report: policy.report() });
     if (draws !== undefined) ring.serveDraws(draws);
   } catch (error) {
+    preparing = undefined;
+    port.ref();
     const failure = failureOf(error);
     ring.fail(failure);
     post({ type: 'failed', failure });

@@ -201,7 +201,10 @@ async function runInWorkers(
     metricsWindows,
     preloadCharts: started !== undefined && preloadCharts,
   };
-  for (const { thread } of pool) thread.postMessage(message);
+  for (const { thread } of pool) {
+    thread.ref();
+    thread.postMessage(message);
+  }
   let hasReportedIdle = false;
   // This thread learns of a worker's last job only when its own replays
   // let the event loop run, so the claims tell which thread was idle first.

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
+import { WorkerStoppedError } from '../errors.js';
 import { builtWorkerPath, compiledWorkerScript } from '../worker-script.js';
 import { errorOf } from './failure.js';
 import type { RenderMessage, WorkerMessage } from './messages.js';
@@ -84,9 +85,13 @@ export class ReplayWorkerPool {
 
 function startWorker(script: URL): ReplayWorker {
   const thread = new Worker(script);
+  // Referenced only while it has jobs or draws a chart (see
+  // simulate-in-workers.ts), so that an idle worker never keeps this
+  // thread alive while a promise of this thread can never settle.
+  thread.unref();
   const stopped = new Promise<never>((_resolve, reject) => {
-    thread.on('error', reject);
-    thread.on('exit', (code) => reject(new Error(`replay worker stopped with exit code ${code}`)));
+    thread.on('error', (thrown) => reject(new WorkerStoppedError('replay worker', { thrown })));
+    thread.on('exit', (exitCode) => reject(new WorkerStoppedError('replay worker', { exitCode })));
   });
   // A worker stopped on purpose rejects this promise, which no caller awaits then.
   stopped.catch(() => {});
