@@ -20,7 +20,6 @@ import { cachesimBinary, cachesimFigures, cachesimLines, type CachesimFigures, t
 import { median, PROCESS_RUNS, run, timeProcess, type ProcessFigure } from './process-time.js';
 import { replayProfile } from './profile.js';
 import type { BenchSection } from './section.js';
-import { sweepPhaseFigures, type SweepPhaseFigures } from './sweep-phase.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -34,8 +33,6 @@ const SWEEP_SIZES = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 10000
  * that a change in the machine's load between runs affects both sides.
  */
 const SWEEP_PAIRS = 5;
-/** Pairs of in-process sweeps, which vary less than whole processes. */
-const SWEEP_PHASE_PAIRS = 3;
 /** The full timing model of the loop figures, in trace time units. */
 const TIMED: LatencySpec = { kind: 'lognormal', median: 2, p99: 20 };
 
@@ -218,10 +215,6 @@ export async function replaySection(): Promise<BenchSection> {
       ...(await loopFigures(`zipfian, ${ZIPF_KEYS} keys`, zipf)),
       ...(real === undefined ? [] : await loopFigures('cloudPhysicsIO.csv repeated', real)),
     ];
-    const sweepPhases = [
-      await sweepPhaseFigures(`zipfian, ${ZIPF_KEYS} keys`, zipf, SWEEP_SIZES, SWEEP_PHASE_PAIRS),
-      ...(real === undefined ? [] : [await sweepPhaseFigures('cloudPhysicsIO.csv repeated', real, SWEEP_SIZES, SWEEP_PHASE_PAIRS)]),
-    ];
 
     const cacheDir = join(dir, 'cache');
     const csvs = [{ trace: `zipfian, ${ZIPF_KEYS} keys`, csv: zipfCsv }];
@@ -244,7 +237,6 @@ export async function replaySection(): Promise<BenchSection> {
       capacityObjects: CAPACITY_OBJECTS,
       loops,
       processes,
-      sweepPhases,
       cachesim: cachesim === undefined ? null : cachesimRuns,
       cachesimBinary: cachesim ?? null,
       reference: REFERENCE,
@@ -261,7 +253,6 @@ type ReplayJson = {
   loadAverageBefore: number;
   loops: LoopFigure[];
   processes: ProcessFigures[];
-  sweepPhases: SweepPhaseFigures[];
   /** Null when CACHESIM_BIN was not set. */
   cachesim: CachesimFigures[] | null;
   cachesimBinary: string | null;
@@ -376,12 +367,6 @@ function replayMarkdown(json: ReplayJson): string {
     '| trace | --workers 1 | --workers 2 | ratio per pair | median ratio |',
     '|---|---:|---:|---|---:|',
     ...json.processes.map(({ trace, sweep }) => `| ${trace} | ${(sweep.oneWorker.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.oneWorker.medianPeakMiB.toFixed(0)} MiB | ${(sweep.twoWorkers.medianWallMs / 1000).toFixed(2)} s, peak ${sweep.twoWorkers.medianPeakMiB.toFixed(0)} MiB | ${sweep.pairRatios.map((r) => r.toFixed(3)).join(', ')} | ${sweep.ratio.toFixed(3)} |`),
-    '',
-    `The replays alone, not judged: ${SWEEP_PHASE_PAIRS} pairs of \`simulateInWorkers()\` calls in the bench process, with the same sizes, on the trace in memory (in shared memory, as the trace cache leaves it). Each call is timed from the start of its worker to the summary of the last run over the 50 metrics windows. Node's start, the trace read, the evaluation, the charts and the files are left out, so this ratio shows what the replays themselves gain from a second thread.`,
-    '',
-    '| trace | 1 thread | 2 threads | ratio per pair | median ratio |',
-    '|---|---:|---:|---|---:|',
-    ...json.sweepPhases.map((p) => `| ${p.trace} | ${(p.oneWorkerMs / 1000).toFixed(2)} s | ${(p.twoWorkersMs / 1000).toFixed(2)} s | ${p.pairRatios.map((r) => r.toFixed(3)).join(', ')} | ${p.ratio.toFixed(3)} |`),
     '',
     '### Targets',
     '',
