@@ -76,11 +76,14 @@ export {
 export {
   BadOptionError,
   BadParameterError,
+  NeverSettledError,
   PolicyCheckError,
   PolicyContractError,
   PolicyLoadError,
+  RunFailedError,
   SimulatorError,
   TraceParseError,
   TrainingError,
   UnknownPolicyError,
+  WorkerStoppedError,
 } from './errors.js';
