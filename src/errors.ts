@@ -109,15 +109,15 @@ export class NeverSettledError extends SimulatorError {
   constructor(run: string) {
     super(
       'NEVER_SETTLED',
-      `${run} stopped before it finished, because a promise it waited for can never settle: Node had nothing left to run that could settle it. Check that the module policy's top-level code and async hooks (prepare, predictBatch) resolve or reject, and that what they wait for keeps Node running (an unref()'d timer or Atomics.waitAsync does not)`,
+      `${run} stopped before it finished, because a promise it waited for can never settle. Node had nothing left to run that could settle it. Check that the module policy's top-level code and async hooks (prepare, predictBatch) resolve or reject, and that what they wait for keeps Node running (an unref()'d timer or Atomics.waitAsync does not)`,
     );
   }
 }
 
 /**
  * A worker thread that stopped, or threw outside any run, while a run
- * needed it: most often a module policy that called `process.exit()` or
- * left a promise to reject unhandled.
+ * needed it. The cause is most often a module policy that called
+ * `process.exit()` or left a rejected promise unhandled.
  */
 export class WorkerStoppedError extends SimulatorError {
   constructor(thread: string, reason: { exitCode: number } | { thrown: unknown }) {

@@ -24,8 +24,14 @@ const port = parentPort!;
 /** The thread notes its progress once every 64 requests: a request index with these bits clear. */
 const PROGRESS_EVERY_MASK = 63;
 
-/** The policy being built and prepared, until it is ready. */
+/** Setup of the policy being built and prepared, until it is ready or fails. */
 let preparing: PolicySetup | undefined;
+
+/** Marks the preparation over: from now on the port keeps this thread alive. */
+function endPreparing(): void {
+  preparing = undefined;
+  port.ref();
+}
 
 // While the policy is built and prepared, the port does not keep this
 // thread alive. An event loop that empties then means that the policy
@@ -34,10 +40,8 @@ let preparing: PolicySetup | undefined;
 process.on('beforeExit', () => {
   if (preparing === undefined) return;
   const run = `--policy ${preparing.policy}`;
-  preparing = undefined;
-  const failure = failureOf(new NeverSettledError(run));
-  post({ type: 'failed', failure });
-  port.ref();
+  endPreparing();
+  post({ type: 'failed', failure: failureOf(new NeverSettledError(run)) });
 });
 
 // `on` rather than `once`: the listener keeps the thread alive after its
@@ -65,8 +69,7 @@ port.on('message', async (setup: PolicySetup) => {
     const inner = entry.create({ params: setup.params, label: setup.label, settings: setup.settings });
     const policy = new IsolatedPolicy(inner, trace, setup.trainEnd);
     await policy.runPrepare({ seed: setup.settings.seed, log: () => {} });
-    preparing = undefined;
-    port.ref();
+    endPreparing();
     const { draws: spec } = setup;
     const draws = spec === undefined ? undefined : new LognormalLatency(spec.median, spec.p99, spec.seed);
     post({ type: 'ready' });
@@ -74,8 +77,7 @@ port.on('message', async (setup: PolicySetup) => {
     post({ type: 'done', report: policy.report() });
     if (draws !== undefined) ring.serveDraws(draws);
   } catch (error) {
-    preparing = undefined;
-    port.ref();
+    endPreparing();
     const failure = failureOf(error);
     ring.fail(failure);
     post({ type: 'failed', failure });

@@ -10,6 +10,7 @@ import { NeverSettledError } from '../errors.js';
 import { loadChartModules, renderSvg } from '../report/charts.js';
 import { formatCapacity } from '../sim/cache.js';
 import { withKeyTable } from '../trace/key-table.js';
+import type { Trace } from '../trace/trace.js';
 import { failureOf } from './failure.js';
 import { JobClaims } from './job-claims.js';
 import type { JobOptions, JobsMessage, MainMessage, RenderMessage, WorkerMessage } from './messages.js';
@@ -26,8 +27,8 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-/** The job this thread replays, while it replays one. */
-let current: { index: number; options: JobOptions } | undefined;
+/** The job that this thread is replaying, if any. */
+let pendingJob: { index: number; options: JobOptions } | undefined;
 
 // While jobs run, the port does not keep this thread alive, because jobs
 // need no message. An event loop that empties with a job pending means the
@@ -35,9 +36,9 @@ let current: { index: number; options: JobOptions } | undefined;
 // prepare() that never resolves. Without this message the main thread
 // would wait for the job forever.
 process.on('beforeExit', () => {
-  if (current === undefined) return;
-  const { index, options } = current;
-  current = undefined;
+  if (pendingJob === undefined) return;
+  const { index, options } = pendingJob;
+  pendingJob = undefined;
   const run = `--policy ${String(options.policies[0])} at ${formatCapacity(options.capacities[0])}`;
   post({ type: 'failed', index, failure: failureOf(new NeverSettledError(run)) });
   // The port keeps this thread alive until the main thread stops it.
@@ -47,29 +48,36 @@ process.on('beforeExit', () => {
 async function replayJobs(message: JobsMessage): Promise<void> {
   const trace = withKeyTable(message.trace.fields, message.trace.keyTable);
   const claims = new JobClaims(message.indices.length, message.claims);
-  const log = (line: string) => post({ type: 'log', line });
   port.unref();
-  for (let job = claims.next(); job !== undefined; job = claims.next()) {
-    const index = message.indices[job];
-    current = { index, options: message.options[job] };
-    try {
-      const { run, summary } = await replayJob(trace, message.options[job], message.metricsWindows, log);
-      post({ type: 'done', index, run, summary });
-    } catch (error) {
-      post({ type: 'failed', index, failure: failureOf(error) });
-      port.ref();
-      return;
-    } finally {
-      current = undefined;
-    }
-  }
-  // The port keeps this thread alive for the render messages to come.
+  const hasFailed = await replayEachClaimed(trace, claims, message);
+  // The port keeps this thread alive again, for the render messages to
+  // come or, after a failure, until the main thread stops it.
   port.ref();
+  if (hasFailed) return;
   claims.noteIdle(threadId);
   post({ type: 'drained' });
   // While other threads finish their last jobs, this core is free to load
   // the chart modules. A failure to load them is reported when rendering.
   if (message.preloadCharts === true) void loadChartModules().catch(() => {});
+}
+
+/** Replays jobs until none is left to claim or one fails; returns whether one failed. */
+async function replayEachClaimed(trace: Trace, claims: JobClaims, message: JobsMessage): Promise<boolean> {
+  const log = (line: string) => post({ type: 'log', line });
+  for (let job = claims.next(); job !== undefined; job = claims.next()) {
+    const index = message.indices[job];
+    pendingJob = { index, options: message.options[job] };
+    try {
+      const { run, summary } = await replayJob(trace, message.options[job], message.metricsWindows, log);
+      post({ type: 'done', index, run, summary });
+    } catch (error) {
+      post({ type: 'failed', index, failure: failureOf(error) });
+      return true;
+    } finally {
+      pendingJob = undefined;
+    }
+  }
+  return false;
 }
 
 async function render({ id, spec }: RenderMessage): Promise<void> {

@@ -12,40 +12,41 @@ import { temporaryDirectory } from '../helpers.js';
 
 const binary = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
-/** Holds this thread's prepare() until the worker's has begun, so that the worker claims a job. */
-const AFTER_WORKER = 'while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 10));';
+/** Policy code that holds this thread's prepare() until the worker's has begun, so that the worker claims a job. */
+const WAIT_FOR_WORKER = 'while (!existsSync(marker)) await new Promise((resolve) => setTimeout(resolve, 10));';
 
 /**
  * Cases: `prepare` is the body of the policy's `prepare()`, which can read
- * `isMainThread` and `marker` (a file path), and `topLevel` runs when the
- * module loads. A single capacity with 2 workers puts a policy that
- * ignores outcomes on a policy thread.
+ * `isMainThread` and `marker` (a file path), `topLevel` runs when the
+ * module loads, and `runName` is how the message names the run. A single
+ * capacity with 2 workers puts a policy that ignores outcomes on a policy
+ * thread.
  */
 const CASES = [
-  { name: 'one thread', workers: '1', sizes: '5', prepare: 'await new Promise(() => {});', names: 'the run' },
+  { name: 'one thread', workers: '1', sizes: '5', prepare: 'await new Promise(() => {});', runName: 'the run' },
   {
     name: 'this thread of a sweep',
     workers: '2',
     sizes: '5,6,7,8',
     prepare: 'if (isMainThread) await new Promise(() => {});',
-    names: 'the run',
+    runName: 'the run',
   },
   {
     name: 'a worker of a sweep',
     workers: '2',
     sizes: '5,6,7,8',
-    prepare: `if (!isMainThread) { writeFileSync(marker, ''); await new Promise(() => {}); } ${AFTER_WORKER}`,
-    names: /--policy \S+hangs\.mjs at [5-8] objects/,
+    prepare: `if (!isMainThread) { writeFileSync(marker, ''); await new Promise(() => {}); } ${WAIT_FOR_WORKER}`,
+    runName: /--policy \S+hangs\.mjs at [5-8] objects/,
   },
   {
     name: 'the policy thread',
     workers: '2',
     sizes: '5',
     prepare: 'if (!isMainThread) await new Promise(() => {});',
-    extra: 'ignoresOutcomes: true,',
-    names: /--policy \S+hangs\.mjs stopped/,
+    policyFields: 'ignoresOutcomes: true,',
+    runName: /--policy \S+hangs\.mjs stopped/,
   },
-  { name: 'module load in a sweep', workers: '2', sizes: '5,6,7,8', topLevel: 'await new Promise(() => {});', names: 'the run' },
+  { name: 'module load in a sweep', workers: '2', sizes: '5,6,7,8', topLevel: 'await new Promise(() => {});', runName: 'the run' },
 ];
 
 function runCli(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -67,17 +68,17 @@ function setUp(policyModule: (marker: string) => string, workers: string, sizes:
 }
 
 describe('CLI with a promise that never settles', () => {
-  for (const { name, workers, sizes, prepare = '', extra = '', topLevel = '', names } of CASES) {
+  for (const { name, workers, sizes, prepare = '', policyFields = '', topLevel = '', runName } of CASES) {
     it(`names the unsettled run (${name})`, async () => {
       const module = (marker: string) => `import { existsSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 const marker = ${JSON.stringify(marker)};
 ${topLevel}
-export default { id: 'hangs', create: () => ({ label: 'hangs', ${extra} async prepare() { ${prepare} }, onRequest() {} }) };
+export default { id: 'hangs', create: () => ({ label: 'hangs', ${policyFields} async prepare() { ${prepare} }, onRequest() {} }) };
 `;
       const { code, stderr } = await runCli(setUp(module, workers, sizes));
       expect(stderr).toContain('stopped before it finished, because a promise it waited for can never settle');
-      expect(stderr).toMatch(names);
+      expect(stderr).toMatch(runName);
       expect(code).toBe(1);
     }, 40_000);
   }
@@ -88,7 +89,7 @@ describe('CLI with a worker that stops', () => {
     const module = (marker: string) => `import { existsSync, writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 const marker = ${JSON.stringify(marker)};
-export default { id: 'exits', create: () => ({ label: 'exits', async prepare() { if (!isMainThread) { writeFileSync(marker, ''); process.exit(0); } ${AFTER_WORKER} }, onRequest() {} }) };
+export default { id: 'exits', create: () => ({ label: 'exits', async prepare() { if (!isMainThread) { writeFileSync(marker, ''); process.exit(0); } ${WAIT_FOR_WORKER} }, onRequest() {} }) };
 `;
     const { code, stderr } = await runCli(setUp(module, '2', '5,6,7,8'));
     expect(stderr).toContain('simulate: replay worker stopped with exit code 0 while a run needed it');
